@@ -1,0 +1,64 @@
+"""The `ler-issuer` command. Domain errors end here as one line on stderr and exit status 1."""
+
+import os
+from typing import Any
+
+import click
+
+from issuer.errors import IssuerError
+from issuer.settings import Settings
+from issuer.wiring import Services, build_services
+
+
+class _IssuerGroup(click.Group):
+    """A click group that turns `IssuerError` into a one-line message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IssuerError as err:
+            raise click.ClickException(str(err)) from err
+
+
+class CliState:
+    """Per-invocation state: settings from the environment, services built on first use."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The configuration read from `ISSUER_*` variables."""
+        return Settings.from_env(os.environ)
+
+    @property
+    def services(self) -> Services:
+        """The services, connected to the configured database."""
+        if self._services is None:
+            self._services = build_services(self.settings)
+        return self._services
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
+
+
+@click.group(cls=_IssuerGroup)
+@click.version_option(package_name="ler-issuer")
+def cli() -> None:
+    """Issue and verify Learning and Employment Records (Open Badges 3.0)."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="ler-issuer")
+
+
+def _register() -> None:
+    from issuer.cli import frameworks, service
+
+    cli.add_command(service.init)
+    cli.add_command(service.serve)
+    cli.add_command(frameworks.frameworks)
+
+
+_register()

@@ -1,0 +1,34 @@
+"""`ler-issuer init` and `ler-issuer serve`."""
+
+from datetime import UTC, datetime
+
+import click
+
+from issuer.cli import CliState, pass_state
+from issuer.paths import SEEDS_DIR
+
+
+@click.command()
+@pass_state
+def init(state: CliState) -> None:
+    """Create the database and import every framework in seeds/ (safe to run again)."""
+    services = state.services
+    click.echo(f"database: {services.engine.url.render_as_string(hide_password=True)}")
+    now = datetime.now(UTC)
+    for path in sorted(SEEDS_DIR.glob("*.json")):
+        framework, outcome = services.frameworks.import_file(path, now=now)
+        click.echo(f"framework {framework.id} ({framework.title}): {outcome}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=None, help="Port (default: $PORT or 5000).")
+@pass_state
+def serve(state: CliState, host: str, port: int | None) -> None:
+    """Run the web service (development server; see README for gunicorn)."""
+    from werkzeug.serving import run_simple
+
+    from issuer.web import create_app
+
+    app = create_app(state.settings)
+    run_simple(host, port or state.settings.port, app, threaded=True)

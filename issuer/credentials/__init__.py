@@ -1,0 +1,1 @@
+"""Building credentials from achievements and recipients (pure, unsigned)."""

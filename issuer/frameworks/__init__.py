@@ -1,0 +1,1 @@
+"""Skills frameworks: reading exports, indexing them with stable keys, mapping to OB 3.0."""

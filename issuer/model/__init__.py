@@ -1,0 +1,1 @@
+"""Pydantic models of the documents the project reads and emits. Imports nothing else from issuer."""

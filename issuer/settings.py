@@ -1,0 +1,60 @@
+"""Service configuration, read once from `ISSUER_*` environment variables.
+
+Only the edges (`issuer.web`, `issuer.cli`) read the environment; everything
+below them receives a `Settings` value.
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from issuer.paths import DEFAULT_KEYS_DIR, INSTANCE_DIR
+
+
+def default_database_url() -> str:
+    """Return the embedded SQLite database URL under `instance/`."""
+    return f"sqlite:///{INSTANCE_DIR / 'issuer.sqlite3'}"
+
+
+class Settings(BaseModel):
+    """Everything the service needs to know about its deployment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = "http://127.0.0.1:5000"
+    database_url: str = default_database_url()
+    keys_dir: Path = DEFAULT_KEYS_DIR
+    did_method: Literal["key", "web"] = "key"
+    issuer_name: str = "Example Training Provider"
+    api_tokens: tuple[str, ...] = ()
+    redis_url: str | None = None
+    port: int = 5000
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("ISSUER_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "Settings":
+        """Build settings from environment variables, defaults for those unset."""
+        values: dict[str, object] = {}
+        names = {
+            "ISSUER_BASE_URL": "base_url",
+            "ISSUER_DATABASE_URL": "database_url",
+            "ISSUER_KEYS_DIR": "keys_dir",
+            "ISSUER_DID": "did_method",
+            "ISSUER_NAME": "issuer_name",
+            "ISSUER_REDIS_URL": "redis_url",
+            "PORT": "port",
+        }
+        for variable, field in names.items():
+            if environ.get(variable):
+                values[field] = environ[variable]
+        tokens = environ.get("ISSUER_API_TOKENS", "")
+        values["api_tokens"] = tuple(t.strip() for t in tokens.split(",") if t.strip())
+        return cls.model_validate(values)

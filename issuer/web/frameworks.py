@@ -1,0 +1,115 @@
+"""Frameworks and their achievements over HTTP (public, read-only)."""
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+
+from issuer.frameworks.mapping import FrameworkUrls, framework_name, map_creator
+from issuer.frameworks.structure import Framework
+from issuer.model.base import OB_V3_CONTEXT, VC_V2_CONTEXT
+from issuer.web import services
+
+bp = Blueprint("frameworks", __name__)
+
+LD_CONTEXT = [VC_V2_CONTEXT, OB_V3_CONTEXT]
+
+
+def _ld(document: dict[str, Any]) -> Response:
+    response = jsonify({"@context": LD_CONTEXT, **document})
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def summarize(framework: Framework) -> dict[str, Any]:
+    """Return the short description of a framework used in listings."""
+    urls = FrameworkUrls(services().settings.base_url, framework.id)
+    occupation = framework.export.occupation
+    return {
+        "id": framework.id,
+        "url": urls.framework,
+        "name": framework_name(framework),
+        "occupation": {"soc": occupation.soc, "title": occupation.title},
+        "version": framework.version,
+        "levels": [
+            {
+                "key": lv.key,
+                "label": lv.label,
+                "statements": len(lv.statements),
+                "achievement": urls.level(lv.key),
+            }
+            for lv in framework.levels
+        ],
+    }
+
+
+@bp.get("/frameworks")
+def list_frameworks() -> Response:
+    """Every imported framework, in short."""
+    frameworks = services().frameworks.list()
+    return jsonify({"frameworks": [summarize(f) for f in frameworks]})
+
+
+@bp.get("/frameworks/<framework_id>")
+def get_framework(framework_id: str) -> Response:
+    """One framework with its levels, statements and all their achievements."""
+    catalog = services().frameworks
+    framework = catalog.get(framework_id)
+    achievements = catalog.achievements(framework.id)
+    export = framework.export
+    body = {
+        **summarize(framework),
+        "occupation": export.occupation.model_dump(by_alias=True, exclude_none=True),
+        "description": export.framework.description,
+        "contextCovered": export.framework.context_covered,
+        "sources": export.sources,
+        "attribution": export.attribution,
+        "exportedAt": export.exported_at,
+        "schemaVersion": export.schema_version,
+        "levels": [
+            {
+                "key": lv.key,
+                "label": lv.label,
+                "rank": lv.rank,
+                "achievement": achievements.levels[lv.key].to_ld(),
+                "statements": [
+                    {
+                        "key": s.key,
+                        "topic": s.topic,
+                        "text": s.text,
+                        "achievement": achievements.statements[s.key].to_ld(),
+                    }
+                    for s in lv.statements
+                ],
+            }
+            for lv in framework.levels
+        ],
+    }
+    return jsonify(body)
+
+
+@bp.get("/frameworks/<framework_id>/export")
+def get_export(framework_id: str) -> Response:
+    """The framework export exactly as it was imported."""
+    catalog = services().frameworks
+    framework = catalog.get(framework_id)
+    stored = services().frameworks.stored(framework.id)
+    return Response(stored.source_text, mimetype="application/json")
+
+
+@bp.get("/frameworks/<framework_id>/levels/<level_key>")
+def get_level_achievement(framework_id: str, level_key: str) -> Response:
+    """The Achievement for a whole level."""
+    return _ld(services().frameworks.achievement(framework_id, level=level_key).to_ld())
+
+
+@bp.get("/frameworks/<framework_id>/statements/<statement_key>")
+def get_statement_achievement(framework_id: str, statement_key: str) -> Response:
+    """The Achievement for one competency statement."""
+    return _ld(services().frameworks.achievement(framework_id, statement=statement_key).to_ld())
+
+
+@bp.get("/frameworks/<framework_id>/creator")
+def get_creator(framework_id: str) -> Response:
+    """The Profile of the framework's creator."""
+    framework = services().frameworks.get(framework_id)
+    return _ld(map_creator(framework, services().settings.base_url).to_ld())

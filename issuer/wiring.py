@@ -1,0 +1,30 @@
+"""Composition root shared by the web app and the CLI: builds the services from `Settings`."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from issuer.services.frameworks import FrameworkCatalog
+from issuer.settings import Settings
+from issuer.store.database import create_schema, make_engine
+from issuer.store.frameworks import FrameworkStore
+
+
+@dataclass
+class Services:
+    """Everything a request or command needs, built once per app or command."""
+
+    settings: Settings
+    engine: Engine
+    frameworks: FrameworkCatalog
+
+
+def build_services(settings: Settings) -> Services:
+    """Connect to the database (creating missing tables) and build the services."""
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    return Services(
+        settings=settings,
+        engine=engine,
+        frameworks=FrameworkCatalog(FrameworkStore(engine), settings.base_url),
+    )
