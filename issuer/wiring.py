@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.settings import Settings
-from issuer.store.database import create_schema, make_engine
+from issuer.store.database import make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
 
 
@@ -20,9 +20,9 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    """Connect to the database (creating missing tables) and build the services."""
+    """Connect to the database (migrating its schema to the latest) and build the services."""
     engine = make_engine(settings.database_url)
-    create_schema(engine)
+    migrate(engine)
     return Services(
         settings=settings,
         engine=engine,

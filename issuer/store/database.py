@@ -1,9 +1,47 @@
-"""The database engine and the table definitions."""
+"""The database engine, the table definitions and schema migrations (Alembic)."""
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, Text, create_engine, event
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.engine import make_url
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC; SQLite gives it back aware too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
 
 metadata = MetaData()
 
@@ -17,8 +55,90 @@ frameworks_table = Table(
     Column("content_sha256", String(64), nullable=False),
     Column("source_text", Text, nullable=False),
     Column("source_name", Text, nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_at", UtcDateTime(), nullable=False),
 )
+
+status_lists_table = Table(
+    "status_lists",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("set_number", Integer, nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("length", Integer, nullable=False),
+    Column("bits", LargeBinary, nullable=False),
+    Column("document", Text, nullable=True),
+    Column("version", Integer, nullable=False, default=0),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+status_allocations_table = Table(
+    "status_allocations",
+    metadata,
+    Column("set_number", Integer, primary_key=True),
+    Column("status_index", Integer, primary_key=True),
+    Column("allocated_at", UtcDateTime(), nullable=False),
+)
+
+credentials_table = Table(
+    "credentials",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("document", Text, nullable=False),
+    Column("cryptosuite", String(40), nullable=False),
+    Column("issuer_id", Text, nullable=False),
+    Column("framework_id", String(200), nullable=True, index=True),
+    Column("achievement_id", Text, nullable=True),
+    Column("recipient_key", String(64), nullable=True, index=True),
+    Column("wallet_id", String(64), nullable=True, index=True),
+    Column("dedupe_key", String(64), nullable=True),
+    Column("batch_id", String(36), nullable=True, index=True),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("valid_until", UtcDateTime(), nullable=True),
+    Column("status_set", Integer, nullable=True),
+    Column("status_index", Integer, nullable=True),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+    Column("suspended", Boolean, nullable=False, default=False),
+    Index(
+        "uq_credentials_active_dedupe",
+        "dedupe_key",
+        unique=True,
+        sqlite_where=text("revoked_at IS NULL AND dedupe_key IS NOT NULL"),
+        postgresql_where=text("revoked_at IS NULL AND dedupe_key IS NOT NULL"),
+    ),
+    Index("uq_credentials_status", "status_set", "status_index", unique=True),
+)
+
+api_tokens_table = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+audit_log_table = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("actor", Text, nullable=False),
+    Column("action", String(40), nullable=False, index=True),
+    Column("subject", Text, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+
+wallets_table = Table(
+    "wallets",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("recipient_key", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
@@ -35,9 +155,16 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def create_schema(engine: Engine) -> None:
-    """Create any missing tables."""
-    metadata.create_all(engine)
+def migrate(engine: Engine) -> None:
+    """Bring the database schema up to date (Alembic `upgrade head`)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -1,0 +1,58 @@
+"""The append-only audit log of issue, revoke, suspend and key events."""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from issuer.store.database import audit_log_table
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event: who did what to which subject, when."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: dict[str, Any]
+
+
+def record_event(
+    conn: Connection,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append an event in the caller's transaction (so it commits or rolls back with the change)."""
+    conn.execute(
+        insert(audit_log_table).values(
+            at=at,
+            actor=actor,
+            action=action,
+            subject=subject,
+            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        )
+    )
+
+
+def read_events(
+    engine: Engine, *, limit: int = 100, before_id: int | None = None, action: str | None = None
+) -> list[AuditEntry]:
+    """Return events newest first, `limit` at most, older than `before_id` if given."""
+    table = audit_log_table
+    statement = select(table).order_by(table.c.id.desc()).limit(limit)
+    if before_id is not None:
+        statement = statement.where(table.c.id < before_id)
+    if action is not None:
+        statement = statement.where(table.c.action == action)
+    with engine.connect() as conn:
+        rows = conn.execute(statement).all()
+    return [AuditEntry(**{**row._mapping, "detail": json.loads(row.detail)}) for row in rows]
