@@ -31,6 +31,8 @@ class Settings(BaseModel):
     api_tokens: tuple[str, ...] = ()
     redis_url: str | None = None
     port: int = 5000
+    fetch_hosts: tuple[str, ...] = ()
+    """Hosts the verifier may contact (other issuers' status lists and did:web documents)."""
 
     @field_validator("base_url")
     @classmethod
@@ -55,6 +57,10 @@ class Settings(BaseModel):
         for variable, field in names.items():
             if environ.get(variable):
                 values[field] = environ[variable]
-        tokens = environ.get("ISSUER_API_TOKENS", "")
-        values["api_tokens"] = tuple(t.strip() for t in tokens.split(",") if t.strip())
+        for variable, field in (
+            ("ISSUER_API_TOKENS", "api_tokens"),
+            ("ISSUER_FETCH_HOSTS", "fetch_hosts"),
+        ):
+            items = environ.get(variable, "")
+            values[field] = tuple(t.strip() for t in items.split(",") if t.strip())
         return cls.model_validate(values)

@@ -13,6 +13,8 @@ from issuer.settings import Settings
 from issuer.web import create_app
 
 BASE_URL = "https://issuer.example.org"
+TEST_TOKEN = "test-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 
 @pytest.fixture
@@ -22,6 +24,7 @@ def settings(tmp_path: Path) -> Settings:
         base_url=BASE_URL,
         database_url=f"sqlite:///{tmp_path / 'issuer.sqlite3'}",
         keys_dir=tmp_path / "keys",
+        api_tokens=(TEST_TOKEN,),
     )
 
 

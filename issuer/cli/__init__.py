@@ -54,11 +54,17 @@ def main() -> None:
 
 
 def _register() -> None:
-    from issuer.cli import frameworks, service
+    from issuer.cli import frameworks, keys, service, status, tokens
+    from issuer.cli.verify import verify
 
     cli.add_command(service.init)
     cli.add_command(service.serve)
     cli.add_command(frameworks.frameworks)
+    cli.add_command(keys.keys)
+    cli.add_command(verify)
+    cli.add_command(tokens.tokens)
+    for command in (status.revoke, status.suspend, status.unsuspend):
+        cli.add_command(command)
 
 
 _register()

@@ -18,6 +18,9 @@ def init(state: CliState) -> None:
     for path in sorted(SEEDS_DIR.glob("*.json")):
         framework, outcome = services.frameworks.import_file(path, now=now)
         click.echo(f"framework {framework.id} ({framework.title}): {outcome}")
+    key = services.keys.ensure(now=now)
+    click.echo(f"issuer key {key.id} (active since {key.created:%Y-%m-%d})")
+    click.echo(f"issuer: {services.identity.did}")
 
 
 @click.command()

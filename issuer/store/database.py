@@ -97,6 +97,7 @@ credentials_table = Table(
     Column("valid_until", UtcDateTime(), nullable=True),
     Column("status_set", Integer, nullable=True),
     Column("status_index", Integer, nullable=True),
+    Column("status_purpose", String(20), nullable=True),
     Column("revoked_at", UtcDateTime(), nullable=True),
     Column("suspended", Boolean, nullable=False, default=False),
     Index(

@@ -17,13 +17,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions[EXTENSION_KEY] = build_services(settings)
+    services = build_services(settings)
+    services.keys.ensure()
+    app.extensions[EXTENSION_KEY] = services
 
-    from issuer.web import frameworks, pages, problems
+    from issuer.web import api, awards, did, frameworks, openapi, pages, problems
 
     problems.init_app(app)
-    app.register_blueprint(frameworks.bp)
-    app.register_blueprint(pages.bp)
+    for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
+        app.register_blueprint(blueprint)
     return app
 
 

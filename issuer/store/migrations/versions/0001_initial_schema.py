@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("valid_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status_set", sa.Integer(), nullable=True),
         sa.Column("status_index", sa.Integer(), nullable=True),
+        sa.Column("status_purpose", sa.String(length=20), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("suspended", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),

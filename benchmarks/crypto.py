@@ -1,0 +1,211 @@
+"""Sign and verify throughput of the Data Integrity cryptosuites, on one core.
+
+    .venv/bin/python benchmarks/crypto.py [--count 300] [--kind statement|level] [--profile]
+
+Builds realistic OpenBadgeCredentials from the seed framework (one achievement,
+many learners, as in a batch award), then times, single-threaded:
+
+- eddsa-rdfc-2022 through `issuer.proofs` (safe mode, memoized pyld, proof templates);
+- "plain pyld": the same suite done the straightforward way, `jsonld.normalize`
+  of the proof configuration and of the document each time (no safe mode);
+- eddsa-jcs-2022 through `issuer.proofs` (RFC 8785, plus the safe-mode term check);
+- "plain JCS": rfc8785 only, without the term check.
+
+Every signature of the fast path equals the plain one (checked here on the
+first credential, and in tests/unit/proofs/test_fast_path.py on 200).
+"""
+
+import argparse
+import cProfile
+import hashlib
+import os
+import pstats
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import rfc8785
+
+from issuer.credentials.compose import Recipient, compose_credential
+from issuer.frameworks.loader import read_export
+from issuer.frameworks.mapping import achieved_level_result, map_framework
+from issuer.frameworks.structure import index_framework
+from issuer.jsonld.canonical import canonicalize
+from issuer.jsonld.loader import document_loader
+from issuer.jsonld.memo import memo_for
+from issuer.jsonld.reference import normalize_plain
+from issuer.keys.did import did_key_for
+from issuer.keys.ed25519 import KeyPair
+from issuer.keys.multibase import decode_base58btc, encode_base58btc
+from issuer.keys.resolver import make_key_resolver
+from issuer.keys.signer import Signer
+from issuer.model.achievement import Profile
+from issuer.paths import SEEDS_DIR
+from issuer.proofs import add_proof, verify_proof
+
+BASE = "https://issuer.example.org"
+SEED = SEEDS_DIR / "43-4171.00-receptionists-and-information-clerks.json"
+CREATED = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+PAIR = KeyPair.from_seed(hashlib.sha256(b"benchmark issuer").digest())
+DID = did_key_for(PAIR.public_multibase)
+SIGNER = Signer(PAIR, f"{DID}#{PAIR.public_multibase}")
+RESOLVE = make_key_resolver({})
+
+
+def credentials(count: int, kind: str) -> list[dict[str, Any]]:
+    """Return `count` credentials for one achievement of the seed, each to another learner."""
+    framework = index_framework(read_export(SEED)[0])
+    achievements = map_framework(framework, BASE)
+    level = framework.levels[2]
+    if kind == "level":
+        achievement, results = (
+            achievements.levels[level.key],
+            [achieved_level_result(framework, level, BASE)],
+        )
+    else:
+        achievement, results = achievements.statements[level.statements[0].key], None
+    issuer = Profile(id=DID, name="Example Training Provider", url=f"{BASE}/")
+    return [
+        compose_credential(
+            credential_id=f"{BASE}/credentials/{n:06d}",
+            issuer=issuer,
+            achievement=achievement,
+            recipient=Recipient(
+                email=f"learner{n}@example.org", name=f"Learner Nº{n}", salt=f"s{n}"
+            ),
+            valid_from=CREATED,
+            results=results,
+        ).to_ld()
+        for n in range(count)
+    ]
+
+
+def _options(suite: str) -> dict[str, Any]:
+    return {
+        "type": "DataIntegrityProof",
+        "cryptosuite": suite,
+        "created": "2026-11-22T12:00:00Z",
+        "verificationMethod": SIGNER.verification_method,
+        "proofPurpose": "assertionMethod",
+    }
+
+
+def plain_rdfc_sign(document: dict[str, Any]) -> dict[str, Any]:
+    """eddsa-rdfc-2022 done the straightforward way: jsonld.normalize twice, then Ed25519."""
+    options = _options("eddsa-rdfc-2022")
+    config = {**options, "@context": document["@context"]}
+    data = (
+        hashlib.sha256(normalize_plain(config).encode()).digest()
+        + hashlib.sha256(normalize_plain(document).encode()).digest()
+    )
+    return {**document, "proof": [{**options, "proofValue": encode_base58btc(PAIR.sign(data))}]}
+
+
+def plain_rdfc_verify(signed: dict[str, Any]) -> None:
+    """Verify a plain_rdfc_sign proof the straightforward way."""
+    (proof,) = signed["proof"]
+    document = {k: v for k, v in signed.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = document["@context"]
+    data = (
+        hashlib.sha256(normalize_plain(config).encode()).digest()
+        + hashlib.sha256(normalize_plain(document).encode()).digest()
+    )
+    RESOLVE(proof["verificationMethod"]).public_key.verify(
+        decode_base58btc(proof["proofValue"]), data
+    )
+
+
+def plain_jcs_sign(document: dict[str, Any]) -> dict[str, Any]:
+    """eddsa-jcs-2022 with rfc8785 only (no safe-mode term check)."""
+    options = {**_options("eddsa-jcs-2022"), "@context": document["@context"]}
+    data = (
+        hashlib.sha256(rfc8785.dumps(options)).digest()
+        + hashlib.sha256(rfc8785.dumps(document)).digest()
+    )
+    return {**document, "proof": [{**options, "proofValue": encode_base58btc(PAIR.sign(data))}]}
+
+
+def plain_jcs_verify(signed: dict[str, Any]) -> None:
+    """Verify a plain_jcs_sign proof with rfc8785 only."""
+    (proof,) = signed["proof"]
+    document = {k: v for k, v in signed.items() if k != "proof"}
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    data = (
+        hashlib.sha256(rfc8785.dumps(config)).digest()
+        + hashlib.sha256(rfc8785.dumps(document)).digest()
+    )
+    RESOLVE(proof["verificationMethod"]).public_key.verify(
+        decode_base58btc(proof["proofValue"]), data
+    )
+
+
+def fast_sign(suite: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Return a signer through issuer.proofs.add_proof."""
+    return lambda document: add_proof(document, SIGNER, created=CREATED, cryptosuite=suite)
+
+
+def fast_verify(signed: dict[str, Any]) -> None:
+    """Verify through issuer.proofs.verify_proof."""
+    verify_proof(signed, signed["proof"][0], resolve=RESOLVE)
+
+
+def rate(function: Callable[[dict[str, Any]], Any], documents: list[dict[str, Any]]) -> float:
+    """Return calls per second of `function` over `documents` (after one warm-up call)."""
+    function(documents[0])
+    start = time.perf_counter()
+    for document in documents:
+        function(document)
+    return len(documents) / (time.perf_counter() - start)
+
+
+def pin_to_one_core() -> str:
+    """Run on one CPU if the platform allows; return a description."""
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def main() -> None:
+    """Print the throughput table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=300, help="credentials per measurement")
+    parser.add_argument("--kind", choices=["statement", "level"], default="statement")
+    parser.add_argument("--profile", action="store_true", help="cProfile fast rdfc signing")
+    args = parser.parse_args()
+    where = pin_to_one_core()
+    documents = credentials(args.count, args.kind)
+    quads = canonicalize(documents[0]).count("\n")
+    size = len(rfc8785.dumps(documents[0]))
+    print(f"{args.count} {args.kind} credentials, {size} bytes of JSON, {quads} N-Quads; {where}")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [fast_sign("eddsa-rdfc-2022")(d) for d in documents])
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return
+
+    rdfc, jcs = fast_sign("eddsa-rdfc-2022"), fast_sign("eddsa-jcs-2022")
+    assert rdfc(documents[0]) == plain_rdfc_sign(documents[0]), "fast and plain rdfc differ"
+    assert jcs(documents[0])["proof"] == plain_jcs_sign(documents[0])["proof"], (
+        "fast and plain jcs differ"
+    )
+    rows = [
+        ("eddsa-rdfc-2022", "issuer.proofs", rdfc, fast_verify),
+        ("eddsa-rdfc-2022", "plain pyld", plain_rdfc_sign, plain_rdfc_verify),
+        ("eddsa-jcs-2022", "issuer.proofs", jcs, fast_verify),
+        ("eddsa-jcs-2022", "plain rfc8785", plain_jcs_sign, plain_jcs_verify),
+    ]
+    print(f"{'suite':<16} {'implementation':<14} {'sign/s':>9} {'verify/s':>9}")
+    for suite, implementation, sign, verify in rows:
+        sign_rate = rate(sign, documents)
+        signed = [sign(d) for d in documents]
+        verify_rate = rate(verify, signed)
+        print(f"{suite:<16} {implementation:<14} {sign_rate:>9.0f} {verify_rate:>9.0f}")
+    print(f"memo hits: {memo_for(document_loader()).hits}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""`ler-issuer verify FILE`: check a credential or presentation and say why it passes or fails."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from issuer.cli import CliState, pass_state
+
+MARKS = {"passed": "✓", "failed": "✗", "warning": "!"}
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the VC API verify response as JSON.")
+@click.option("--challenge", default=None, help="The challenge a presentation must answer.")
+@click.option("--domain", default=None, help="The domain a presentation must be made for.")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    metavar="DATETIME",
+    help="Check validity dates as of this time (ISO 8601 with a time zone) instead of now.",
+)
+@pass_state
+def verify(
+    state: CliState,
+    file: Path,
+    as_json: bool,
+    challenge: str | None,
+    domain: str | None,
+    at: str | None,
+) -> None:
+    """Verify the credential or presentation in FILE (JSON).
+
+    Prints every check with ✓ (passed), ✗ (failed) or ! (warning) and exits with status 0
+    when it is verified, 1 when it is not. Verifies as the web service does: keys and
+    contexts offline, this service's own status lists read directly, other hosts
+    contacted only if listed in ISSUER_FETCH_HOSTS.
+    """
+    from issuer.verify.checks import types_of
+
+    document = _read_document(file)
+    now = _parse_at(at) if at else datetime.now(UTC)
+    verifier = state.services.verifier
+    if "VerifiablePresentation" in types_of(document):
+        result = verifier.presentation(document, now=now, challenge=challenge, domain=domain)
+    else:
+        if challenge or domain:
+            raise click.UsageError("--challenge and --domain apply to presentations only")
+        result = verifier.credential(document, now=now)
+    if as_json:
+        click.echo(json.dumps(result.to_vc_api(), indent=2, ensure_ascii=False))
+    else:
+        _print(file, result)
+    click.get_current_context().exit(0 if result.verified else 1)
+
+
+def _read_document(file: Path) -> dict[str, Any]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise click.ClickException(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        reason = "not UTF-8 text" if isinstance(err, UnicodeDecodeError) else err.strerror
+        raise click.ClickException(f"{file}: cannot be read ({reason})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise click.ClickException(
+            f"{file}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
+        ) from None
+    if not isinstance(document, dict):
+        raise click.ClickException(
+            f"{file}: does not hold a credential or presentation (a JSON object)"
+        )
+    return document
+
+
+def _parse_at(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date and time", param_hint="--at"
+        ) from None
+    if parsed.tzinfo is None:
+        raise click.BadParameter("give a time zone, e.g. 2025-01-01T00:00:00Z", param_hint="--at")
+    return parsed
+
+
+def _print(file: Path, result: Any) -> None:
+    verdict = "verified" if result.verified else "NOT verified"
+    click.echo(f"{file}: {verdict}")
+    click.echo(_describe(result))
+    _print_checks(result.checks, indent="  ")
+    for number, credential in enumerate(result.credentials, start=1):
+        state = "verified" if credential.verified else "NOT verified"
+        click.echo(f"  credential {number}: {state}. {_describe(credential)}")
+        _print_checks(credential.checks, indent="    ")
+
+
+def _print_checks(checks: list[Any], *, indent: str) -> None:
+    for check in checks:
+        click.echo(f"{indent}{MARKS[check.status]} {check.name}: {check.message}")
+
+
+def _describe(result: Any) -> str:
+    summary = result.summary
+    if result.kind == "presentation":
+        holder = f" from {summary.holder}" if summary.holder else ""
+        return f"A presentation{holder}."
+    what = f"“{summary.name}”" if summary.name else "A credential"
+    if summary.issuer_name and summary.issuer_id:
+        by = f" issued by {summary.issuer_name} ({summary.issuer_id})"
+    elif summary.issuer_id:
+        by = f" issued by {summary.issuer_id}"
+    else:
+        by = ""
+    return f"{what}{by}."

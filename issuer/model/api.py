@@ -1,0 +1,129 @@
+"""Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class StatusOption(_Body):
+    """Which status entry to give an issued credential."""
+
+    type: Literal["BitstringStatusListEntry"] = "BitstringStatusListEntry"
+    status_purpose: Literal["revocation", "suspension"] = Field("revocation", alias="statusPurpose")
+
+
+class IssueOptions(_Body):
+    """VC API issue options."""
+
+    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+    credential_status: bool | StatusOption = Field(False, alias="credentialStatus")
+    credential_id: str | None = Field(None, alias="credentialId")
+
+
+class IssueCredentialRequest(_Body):
+    """`POST /credentials/issue`: an unsigned VC 2.0 or 1.1 credential."""
+
+    credential: dict[str, Any]
+    options: IssueOptions = Field(default_factory=IssueOptions)
+
+
+class VerifyOptions(BaseModel):
+    """VC API verify options (unknown options are ignored, as VCALM allows)."""
+
+    challenge: str | None = None
+    domain: str | None = None
+
+
+class VerifyCredentialRequest(BaseModel):
+    """`POST /credentials/verify`."""
+
+    verifiable_credential: Any = Field(None, alias="verifiableCredential")
+    options: VerifyOptions = Field(default_factory=VerifyOptions)
+
+
+class VerifyPresentationRequest(BaseModel):
+    """`POST /presentations/verify` (a signed `verifiablePresentation`, or an unsigned `presentation`)."""
+
+    verifiable_presentation: Any = Field(None, alias="verifiablePresentation")
+    presentation: Any = None
+    options: VerifyOptions = Field(default_factory=VerifyOptions)
+
+
+class CredentialStatusChange(BaseModel):
+    """The status to set (`status: true` sets the bit: revoked or suspended)."""
+
+    type: Literal["BitstringStatusListEntry"] = "BitstringStatusListEntry"
+    status_purpose: Literal["revocation", "suspension"] = Field(alias="statusPurpose")
+
+
+class UpdateStatusRequest(_Body):
+    """`POST /credentials/status`."""
+
+    credential_id: str = Field(alias="credentialId")
+    credential_status: list[CredentialStatusChange] | CredentialStatusChange = Field(
+        alias="credentialStatus"
+    )
+    status: bool = True
+
+
+class AwardRecipient(_Body):
+    """The learner: an email (stored only as a salted hash in the credential) and/or a DID."""
+
+    email: str | None = Field(None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    did: str | None = Field(None, max_length=2000, pattern=r"^did:[a-z0-9]+:\S+$")
+    name: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _needs_an_identifier(self) -> "AwardRecipient":
+        if not self.email and not self.did:
+            raise ValueError("give the recipient's email or did")
+        return self
+
+
+class AwardEvidence(_Body):
+    """Evidence of the award: a URL and/or a narrative."""
+
+    id: str | None = Field(None, pattern=r"^https?://\S+$")
+    name: str | None = None
+    narrative: str | None = None
+
+
+class AwardRequestBody(_Body):
+    """`POST /awards`: a framework, what was demonstrated, and who demonstrated it."""
+
+    framework: str = Field(description="Framework id (e.g. 43-4171.00-v.26.05) or SOC code")
+    statements: list[str] = Field(default_factory=list, description="Statement keys or URLs")
+    level: str | None = Field(None, description="A level key or label: all its statements")
+    levels: list[str] = Field(default_factory=list)
+    recipient: AwardRecipient
+    evidence: list[AwardEvidence] = Field(default_factory=list)
+    narrative: str | None = None
+    valid_until: datetime | None = Field(None, alias="validUntil")
+    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+
+
+class AwardedCredentialBody(BaseModel):
+    """One credential of an award response."""
+
+    id: str
+    url: str
+    achievement: str
+    name: str
+    kind: Literal["statement", "level"]
+    existing: bool
+    verifiable_credential: dict[str, Any] = Field(alias="verifiableCredential")
+
+
+class AwardResponse(BaseModel):
+    """`POST /awards` response."""
+
+    framework: str
+    credentials: list[AwardedCredentialBody]
+    wallet: str | None

@@ -1,0 +1,58 @@
+"""The eddsa-jcs-2022 cryptosuite: JSON Canonicalization Scheme (RFC 8785), SHA-256, Ed25519.
+
+hashData = SHA-256(JCS(proof configuration)) || SHA-256(JCS(document)). Unlike
+rdfc, the proof keeps the document's `@context`, and a verifier checks that
+the document's `@context` starts with it. JCS signs the JSON as it is, but we
+still refuse terms the contexts do not define, as for rdfc.
+"""
+
+import hashlib
+from typing import Any
+
+import rfc8785
+
+from issuer.errors import InvalidInput
+from issuer.jsonld.canonical import expand
+from issuer.jsonld.loader import DocumentLoader
+from issuer.proofs.errors import ProofError
+from issuer.proofs.proof_config import canonical_proof_config
+
+NAME = "eddsa-jcs-2022"
+
+
+def proof_options(document: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Return the proof options to sign with: `options` plus the document's `@context`."""
+    if "@context" not in document:
+        return dict(options)
+    return {**options, "@context": document["@context"]}
+
+
+def jcs(value: Any) -> bytes:
+    """Return the RFC 8785 canonical JSON of `value`; raise `InvalidInput` if it has none."""
+    try:
+        return rfc8785.dumps(value)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as err:
+        raise InvalidInput(f"the document cannot be canonicalized as JSON: {err}") from err
+
+
+def hash_data(
+    document: dict[str, Any], options: dict[str, Any], *, loader: DocumentLoader | None = None
+) -> bytes:
+    """Return the 64 bytes to sign; raise `UndefinedTerm` for terms the contexts lack."""
+    config = {k: v for k, v in options.items() if k != "proofValue"}
+    if "@context" in config and not _starts_with(document.get("@context"), config["@context"]):
+        raise ProofError("the document's @context does not start with the proof's @context")
+    expand(document, loader=loader)
+    if "@context" in config:
+        canonical_proof_config(config, loader=loader)
+    else:
+        canonical_proof_config({**config, "@context": document.get("@context")}, loader=loader)
+    return hashlib.sha256(jcs(config)).digest() + hashlib.sha256(jcs(document)).digest()
+
+
+def _starts_with(document_context: Any, proof_context: Any) -> bool:
+    def as_list(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else [value]
+
+    prefix = as_list(proof_context)
+    return as_list(document_context)[: len(prefix)] == prefix

@@ -1,0 +1,169 @@
+"""Revocation and suspension: flip a credential's bit and re-sign its status list.
+
+A credential carries one BitstringStatusListEntry (the OB 3.0 schema allows one):
+- `revocation` (the default): it can be revoked, which is final;
+- `suspension`: it can be suspended and unsuspended; revoking it sets its suspension bit
+  for good (verifiers then report it suspended) and refuses any later change.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine
+
+from issuer.errors import Conflict, NotFound
+from issuer.model.base import VC_V2_CONTEXT
+from issuer.model.credential import format_datetime_z
+from issuer.services.signing import SignFunction, serialize
+from issuer.status.bitstring import StatusBits
+from issuer.store.audit import record_event
+from issuer.store.credentials import CredentialStore, StoredCredential
+from issuer.store.status_lists import StatusListStore, StoredStatusList, list_id
+
+StatusAction = Literal["revoke", "suspend", "unsuspend"]
+
+
+def build_list_credential(
+    *, list_url: str, issuer_id: str, purpose: str, bits: bytes, valid_from: datetime
+) -> dict[str, Any]:
+    """Return the unsigned BitstringStatusListCredential for `bits`."""
+    return {
+        "@context": [VC_V2_CONTEXT],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": format_datetime_z(valid_from),
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": purpose,
+            "encodedList": StatusBits.from_bytes(bits).encode(),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """The outcome of a status change."""
+
+    credential: StoredCredential
+    action: StatusAction
+    changed: bool
+
+
+class StatusService:
+    """Serves signed status lists and changes credentials' status."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        base_url: str,
+        status_lists: StatusListStore,
+        credentials: CredentialStore,
+        sign: SignFunction,
+        issuer_id: Callable[[], str],
+    ) -> None:
+        self._engine = engine
+        self._base_url = base_url
+        self._lists = status_lists
+        self._credentials = credentials
+        self._sign = sign
+        self._issuer_id = issuer_id
+
+    def list_url(self, status_list_id: str) -> str:
+        """Return the public URL of a status list credential."""
+        return f"{self._base_url}/status-lists/{status_list_id}"
+
+    def list_document(self, status_list_id: str, *, now: datetime) -> tuple[str, int]:
+        """Return the signed list credential's JSON text and version; raise `NotFound`."""
+        stored = self._lists.get(status_list_id)
+        if stored is None:
+            raise NotFound(f"no status list {status_list_id!r}")
+        if stored.document is not None:
+            return stored.document, stored.version
+        with self._engine.begin() as conn:
+            current = self._lists.get(status_list_id, conn)
+            assert current is not None
+            document = self._signed_list(current, now)
+            self._lists.save_document(conn, status_list_id, document, current.version)
+        return document, current.version
+
+    def _signed_list(self, stored: StoredStatusList, now: datetime) -> str:
+        unsigned = build_list_credential(
+            list_url=self.list_url(stored.id),
+            issuer_id=self._issuer_id(),
+            purpose=stored.purpose,
+            bits=stored.bits,
+            valid_from=now,
+        )
+        return serialize(self._sign(unsigned, "eddsa-rdfc-2022", now))
+
+    def change(
+        self, credential_url: str, action: StatusAction, *, now: datetime, actor: str
+    ) -> StatusChange:
+        """Apply `action` to the credential `credential_url`; raise `NotFound` or `Conflict`."""
+        with self._engine.begin() as conn:
+            credential = self._credentials.lock(conn, credential_url)
+            if credential is None:
+                raise NotFound(f"no credential {credential_url!r} was issued here")
+            bit, changed = _plan(credential, action)
+            if changed:
+                assert credential.status_set is not None and credential.status_index is not None
+                status_list_id = list_id(credential.status_purpose or "", credential.status_set)
+                updated = self._lists.set_bit(
+                    conn, status_list_id, credential.status_index, bit, now
+                )
+                self._lists.save_document(
+                    conn, status_list_id, self._signed_list(updated, now), updated.version
+                )
+                if action == "revoke":
+                    self._credentials.mark_revoked(conn, credential.id, now)
+                else:
+                    self._credentials.mark_suspended(conn, credential.id, action == "suspend")
+                record_event(
+                    conn,
+                    at=now,
+                    actor=actor,
+                    action=action,
+                    subject=credential.url,
+                    detail={"statusList": status_list_id, "index": credential.status_index},
+                )
+            fresh = self._credentials.get_by_url(credential_url, conn)
+        assert fresh is not None
+        return StatusChange(credential=fresh, action=action, changed=changed)
+
+
+def _plan(credential: StoredCredential, action: StatusAction) -> tuple[bool, bool]:
+    """Return (new bit value, whether anything changes); raise `Conflict` if not allowed."""
+    if credential.status_purpose is None:
+        raise Conflict(
+            "this credential was issued without a status entry, so its status cannot change"
+        )
+    if credential.revoked_at is not None:
+        if action == "revoke":
+            return True, False
+        raise Conflict("this credential has been revoked; revocation is final")
+    if action == "revoke":
+        return True, True
+    if credential.status_purpose != "suspension":
+        raise Conflict(
+            "this credential's status entry is for revocation only; it can be revoked but not "
+            "suspended (issue with a suspension entry to suspend)"
+        )
+    wanted = action == "suspend"
+    return wanted, credential.suspended != wanted
+
+
+def status_summary(credential: StoredCredential) -> dict[str, Any]:
+    """Return the credential's status as plain data (for API responses)."""
+    state = (
+        "revoked" if credential.revoked_at else "suspended" if credential.suspended else "active"
+    )
+    return {
+        "status": state,
+        "statusPurpose": credential.status_purpose,
+        "revokedAt": format_datetime_z(credential.revoked_at) if credential.revoked_at else None,
+    }

@@ -1,0 +1,144 @@
+"""Issued credentials, stored exactly as signed, and learners' wallets."""
+
+import secrets
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from issuer.store.database import credentials_table, wallets_table
+
+
+@dataclass(frozen=True)
+class StoredCredential:
+    """A credential row; `document` is the signed JSON text, served byte for byte."""
+
+    id: str
+    url: str
+    document: str
+    cryptosuite: str
+    issuer_id: str
+    issued_at: datetime
+    framework_id: str | None = None
+    achievement_id: str | None = None
+    recipient_key: str | None = None
+    wallet_id: str | None = None
+    dedupe_key: str | None = None
+    batch_id: str | None = None
+    valid_until: datetime | None = None
+    status_set: int | None = None
+    status_index: int | None = None
+    status_purpose: str | None = None
+    revoked_at: datetime | None = None
+    suspended: bool = False
+
+
+_COLUMNS = [f.name for f in fields(StoredCredential)]
+
+
+def _row(row: object) -> StoredCredential:
+    return StoredCredential(**{name: getattr(row, name) for name in _COLUMNS})
+
+
+class CredentialStore:
+    """Reads and writes issued credentials."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def insert(self, conn: Connection, credentials: list[StoredCredential]) -> None:
+        """Insert credentials in the caller's transaction."""
+        if credentials:
+            conn.execute(insert(credentials_table), [c.__dict__ for c in credentials])
+
+    def get(self, credential_id: str) -> StoredCredential | None:
+        """Return the credential with uuid `credential_id`, or None."""
+        return self._one(credentials_table.c.id == credential_id)
+
+    def get_by_url(self, url: str, conn: Connection | None = None) -> StoredCredential | None:
+        """Return the credential whose `id` (URL) is `url`, or None."""
+        return self._one(credentials_table.c.url == url, conn)
+
+    def find_active(self, dedupe_keys: list[str]) -> dict[str, StoredCredential]:
+        """Return the unrevoked credentials holding any of `dedupe_keys`, by key."""
+        table = credentials_table
+        found: dict[str, StoredCredential] = {}
+        with self._engine.connect() as conn:
+            for start in range(0, len(dedupe_keys), 500):
+                rows = conn.execute(
+                    select(table).where(
+                        table.c.dedupe_key.in_(dedupe_keys[start : start + 500]),
+                        table.c.revoked_at.is_(None),
+                    )
+                ).all()
+                found.update({row.dedupe_key: _row(row) for row in rows})
+        return found
+
+    def in_wallet(self, wallet_id: str) -> list[StoredCredential]:
+        """Return a learner's credentials, oldest first."""
+        table = credentials_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(table).where(table.c.wallet_id == wallet_id).order_by(table.c.issued_at)
+            ).all()
+        return [_row(row) for row in rows]
+
+    def recent(self, *, limit: int = 50, offset: int = 0) -> tuple[list[StoredCredential], int]:
+        """Return a page of credentials, newest first, and the total count."""
+        table = credentials_table
+        with self._engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(table)).scalar_one()
+            rows = conn.execute(
+                select(table)
+                .order_by(table.c.issued_at.desc(), table.c.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+        return [_row(row) for row in rows], total
+
+    def mark_revoked(self, conn: Connection, credential_id: str, now: datetime) -> None:
+        """Record that a credential is revoked (final)."""
+        conn.execute(
+            update(credentials_table)
+            .where(credentials_table.c.id == credential_id)
+            .values(revoked_at=now)
+        )
+
+    def mark_suspended(self, conn: Connection, credential_id: str, suspended: bool) -> None:
+        """Record that a credential is suspended, or no longer."""
+        conn.execute(
+            update(credentials_table)
+            .where(credentials_table.c.id == credential_id)
+            .values(suspended=suspended)
+        )
+
+    def lock(self, conn: Connection, url: str) -> StoredCredential | None:
+        """Return the credential `url`, locking its row until the transaction ends."""
+        row = conn.execute(
+            select(credentials_table).where(credentials_table.c.url == url).with_for_update()
+        ).first()
+        return _row(row) if row else None
+
+    def _one(self, condition: object, conn: Connection | None = None) -> StoredCredential | None:
+        statement = select(credentials_table).where(condition)  # type: ignore[arg-type]
+        if conn is not None:
+            row = conn.execute(statement).first()
+        else:
+            with self._engine.connect() as own:
+                row = own.execute(statement).first()
+        return _row(row) if row else None
+
+
+def ensure_wallet(conn: Connection, recipient_key: str, now: datetime) -> str:
+    """Return the wallet id of `recipient_key`, creating an unguessable one if needed."""
+    table = wallets_table
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    conn.execute(
+        dialect_insert(table)
+        .values(id=secrets.token_urlsafe(24), recipient_key=recipient_key, created_at=now)
+        .on_conflict_do_nothing(index_elements=["recipient_key"])
+    )
+    return conn.execute(
+        select(table.c.id).where(table.c.recipient_key == recipient_key)
+    ).scalar_one()

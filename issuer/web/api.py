@@ -1,0 +1,165 @@
+"""W3C VC API routes: issue, verify, status, and reading issued credentials and status lists."""
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import BadRequest
+
+from issuer.errors import Conflict, InvalidInput, NotFound
+from issuer.model.api import (
+    IssueCredentialRequest,
+    UpdateStatusRequest,
+    VerifyCredentialRequest,
+    VerifyPresentationRequest,
+)
+from issuer.services.signing import Draft, new_credential_id
+from issuer.services.status import status_summary
+from issuer.services.vc_issue import prepare_credential
+from issuer.store.credentials import StoredCredential
+from issuer.web import services
+from issuer.web.auth import current_actor, require_token
+from issuer.web.requests import parse_body
+
+bp = Blueprint("api", __name__)
+
+VC_MEDIA_TYPE = "application/vc+ld+json"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json(body: Any, status: int = 200) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+@bp.post("/credentials/issue")
+@require_token
+def issue_credential() -> Response:
+    """Sign the caller's credential as this service's issuer (201 {verifiableCredential})."""
+    body = parse_body(IssueCredentialRequest)
+    svc = services()
+    now = _now()
+    credential_id = new_credential_id()
+    document = prepare_credential(
+        body.credential,
+        issuer_id=svc.identity.did,
+        issuer_profile=svc.issuer_profile().to_ld(),
+        default_url=body.options.credential_id
+        or f"{svc.settings.base_url}/credentials/{credential_id}",
+        now=now,
+    )
+    if svc.credentials.get_by_url(document["id"]) is not None:
+        raise Conflict(f"a credential with id {document['id']} has already been issued")
+    option = body.options.credential_status
+    purpose = None
+    if option:
+        purpose = "revocation" if option is True else option.status_purpose
+    (stored,) = svc.signer.sign_and_store(
+        [Draft(document=document, credential_id=credential_id)],
+        cryptosuite=body.options.cryptosuite,
+        now=now,
+        actor=current_actor(),
+        status_purpose=purpose,
+    )
+    response = Response(
+        '{"verifiableCredential": ' + stored.document + "}",
+        status=201,
+        mimetype="application/json",
+    )
+    response.headers["Location"] = stored.url
+    return response
+
+
+@bp.post("/credentials/verify")
+def verify_credential() -> Response:
+    """Verify a credential (200 with `verified` and the checks, whatever the verdict)."""
+    body = parse_body(VerifyCredentialRequest)
+    if not isinstance(body.verifiable_credential, dict):
+        raise BadRequest('the request holds no credential: send {"verifiableCredential": {...}}')
+    result = services().verifier.credential(body.verifiable_credential, now=_now())
+    return _json(result.to_vc_api())
+
+
+@bp.post("/presentations/verify")
+def verify_presentation() -> Response:
+    """Verify a presentation and every credential in it."""
+    body = parse_body(VerifyPresentationRequest)
+    presentation = body.verifiable_presentation or body.presentation
+    if not isinstance(presentation, dict):
+        raise BadRequest(
+            'the request holds no presentation: send {"verifiablePresentation": {...}}'
+        )
+    result = services().verifier.presentation(
+        presentation,
+        now=_now(),
+        challenge=body.options.challenge,
+        domain=body.options.domain,
+    )
+    return _json(result.to_vc_api())
+
+
+@bp.post("/credentials/status")
+@require_token
+def update_status() -> Response:
+    """Revoke (final), suspend or unsuspend a credential issued here."""
+    body = parse_body(UpdateStatusRequest)
+    changes = body.credential_status
+    (change,) = changes if isinstance(changes, list) else [changes]
+    if change.status_purpose == "revocation":
+        if not body.status:
+            raise InvalidInput("revocation is final: a revoked credential cannot be reinstated")
+        action = "revoke"
+    else:
+        action = "suspend" if body.status else "unsuspend"
+    outcome = services().status.change(
+        _credential_url(body.credential_id), action, now=_now(), actor=current_actor()
+    )
+    return _json(
+        {
+            "credentialId": outcome.credential.url,
+            "action": action,
+            "changed": outcome.changed,
+            **status_summary(outcome.credential),
+        }
+    )
+
+
+def _credential_url(reference: str) -> str:
+    """Accept a credential's id (URL) or the uuid of one issued here."""
+    if ":" in reference:
+        return reference
+    return f"{services().settings.base_url}/credentials/{reference}"
+
+
+@bp.get("/credentials/<path:reference>")
+def get_credential(reference: str) -> Response:
+    """Return an issued credential exactly as signed (by uuid, or by its URL-encoded id)."""
+    stored = _find_credential(reference)
+    response = Response(stored.document, mimetype=VC_MEDIA_TYPE)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _find_credential(reference: str) -> StoredCredential:
+    svc = services()
+    stored = svc.credentials.get(reference) if ":" not in reference else None
+    if stored is None:
+        stored = svc.credentials.get_by_url(unquote(reference))
+    if stored is None:
+        raise NotFound("no such credential was issued here")
+    return stored
+
+
+@bp.get("/status-lists/<status_list_id>")
+def get_status_list(status_list_id: str) -> Response:
+    """Return a signed BitstringStatusListCredential, cacheable for a minute."""
+    document, version = services().status.list_document(status_list_id, now=_now())
+    response = Response(document, mimetype=VC_MEDIA_TYPE)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.set_etag(f"{status_list_id}-{version}")
+    return response.make_conditional(request)

@@ -1,0 +1,97 @@
+"""`POST /awards` (the high-level way to issue) and `GET /audit`."""
+
+import json
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, jsonify, request
+
+from issuer.credentials.compose import Recipient
+from issuer.errors import InvalidInput
+from issuer.model.api import AwardedCredentialBody, AwardRequestBody, AwardResponse
+from issuer.model.credential import Evidence
+from issuer.services.awards import AwardRequest
+from issuer.store.audit import read_events
+from issuer.web import services
+from issuer.web.auth import current_actor, require_token
+from issuer.web.requests import parse_body
+
+bp = Blueprint("awards", __name__)
+
+
+@bp.post("/awards")
+@require_token
+def award() -> Response:
+    """Issue one credential per demonstrated statement, and per complete level (201)."""
+    body = parse_body(AwardRequestBody)
+    now = datetime.now(UTC)
+    if body.valid_until is not None and body.valid_until.tzinfo is None:
+        raise InvalidInput("validUntil needs a time zone, e.g. 2030-01-01T00:00:00Z")
+    svc = services()
+    result = svc.awards.award(
+        AwardRequest(
+            framework=body.framework,
+            recipient=Recipient(
+                email=body.recipient.email, did=body.recipient.did, name=body.recipient.name
+            ),
+            statements=tuple(body.statements),
+            levels=tuple(body.levels) + ((body.level,) if body.level else ()),
+            evidence=tuple(
+                Evidence(id=e.id, name=e.name, narrative=e.narrative) for e in body.evidence
+            ),
+            narrative=body.narrative,
+            valid_until=body.valid_until,
+            cryptosuite=body.cryptosuite,
+        ),
+        now=now,
+        actor=current_actor(),
+    )
+    base = svc.settings.base_url
+    response = AwardResponse(
+        framework=result.framework.id,
+        credentials=[
+            AwardedCredentialBody(
+                id=c.stored.id,
+                url=c.stored.url,
+                achievement=c.achievement.id,
+                name=c.achievement.name,
+                kind=c.kind,  # type: ignore[arg-type]
+                existing=c.existing,
+                verifiableCredential=json.loads(c.stored.document),
+            )
+            for c in result.credentials
+        ],
+        wallet=f"{base}/wallet/{result.wallet_id}" if result.wallet_id else None,
+    )
+    issued_any = any(not c.existing for c in result.credentials)
+    out = jsonify(response.model_dump(by_alias=True))
+    out.status_code = 201 if issued_any else 200
+    return out
+
+
+@bp.get("/audit")
+@require_token
+def audit() -> Response:
+    """The audit log, newest first (`?limit=`, `?before=` id, `?action=`)."""
+    try:
+        limit = min(int(request.args.get("limit", 100)), 1000)
+        before = int(request.args["before"]) if "before" in request.args else None
+    except ValueError as err:
+        raise InvalidInput("limit and before must be whole numbers") from err
+    events = read_events(
+        services().engine, limit=limit, before_id=before, action=request.args.get("action")
+    )
+    return jsonify(
+        {
+            "events": [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat().replace("+00:00", "Z"),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "subject": e.subject,
+                    "detail": e.detail,
+                }
+                for e in events
+            ]
+        }
+    )

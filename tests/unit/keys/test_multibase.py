@@ -1,0 +1,41 @@
+"""Multibase base58btc and the Ed25519 multicodec prefixes."""
+
+import pytest
+
+from issuer.errors import InvalidInput
+from issuer.keys.multibase import (
+    ED25519_PRIV,
+    ED25519_PUB,
+    decode_base58btc,
+    decode_multikey,
+    encode_base58btc,
+    encode_multikey,
+)
+
+
+def test_base58btc_round_trips_with_a_z_prefix() -> None:
+    data = bytes(range(40))
+    encoded = encode_base58btc(data)
+    assert encoded.startswith("z")
+    assert decode_base58btc(encoded) == data
+
+
+def test_leading_zero_bytes_survive() -> None:
+    assert decode_base58btc(encode_base58btc(b"\x00\x00\x01")) == b"\x00\x00\x01"
+
+
+@pytest.mark.parametrize("value", ["", "z", "uAAAA", "Z6Mk", "z0OIl", 42])
+def test_decoding_refuses_other_bases_and_bad_characters(value: object) -> None:
+    with pytest.raises(InvalidInput):
+        decode_base58btc(value)  # type: ignore[arg-type]
+
+
+def test_ed25519_public_multikeys_start_z6mk() -> None:
+    assert encode_multikey(ED25519_PUB, b"\x01" * 32).startswith("z6Mk")
+
+
+def test_a_multikey_with_another_prefix_is_refused() -> None:
+    secret = encode_multikey(ED25519_PRIV, b"\x01" * 32)
+    assert secret.startswith("z3u2")
+    with pytest.raises(InvalidInput, match="prefix"):
+        decode_multikey(secret, ED25519_PUB)

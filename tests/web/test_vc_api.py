@@ -1,0 +1,285 @@
+"""The W3C VC API routes: issue, verify, status, GET credential and status lists."""
+
+import copy
+import json
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import AUTH, BASE_URL
+
+VC2 = "https://www.w3.org/ns/credentials/v2"
+VC1 = "https://www.w3.org/2018/credentials/v1"
+OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+
+
+def _unsigned(**extra: Any) -> dict[str, Any]:
+    credential: dict[str, Any] = {
+        "@context": [VC2, OB],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Customer service basics",
+        "credentialSubject": {
+            "id": "did:example:learner-1",
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://provider.example/achievements/1",
+                "type": ["Achievement"],
+                "name": "Customer service basics",
+                "description": "Handles routine requests.",
+                "criteria": {"narrative": "Pass the assessment."},
+            },
+        },
+    }
+    credential.update(extra)
+    return credential
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _issue(client: FlaskClient, credential: dict[str, Any], **options: Any) -> Any:
+    return client.post(
+        "/credentials/issue", json={"credential": credential, "options": options}, headers=AUTH
+    )
+
+
+def _verify(client: FlaskClient, credential: dict[str, Any]) -> dict[str, Any]:
+    response = client.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert response.status_code == 200
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def _failed_checks(verdict: dict[str, Any]) -> set[str]:
+    return {p["title"].split(":")[0] for p in verdict.get("problemDetails", [])} | set(
+        verdict.get("errors", [])
+    )
+
+
+def test_issue_fills_in_issuer_id_and_date_and_signs_rdfc_by_default(client: FlaskClient) -> None:
+    response = _issue(client, _unsigned())
+    assert response.status_code == 201
+    signed = response.get_json()["verifiableCredential"]
+    assert signed["id"].startswith(f"{BASE_URL}/credentials/")
+    assert response.headers["Location"] == signed["id"]
+    assert signed["issuer"]["id"].startswith("did:key:z6Mk")
+    assert signed["validFrom"].endswith("Z")
+    (proof,) = signed["proof"]
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"
+    assert proof["proofPurpose"] == "assertionMethod"
+    assert "credentialStatus" not in signed
+    assert _verify(client, signed)["verified"] is True
+    served = client.get(signed["id"].removeprefix(BASE_URL))
+    assert json.loads(served.data) == signed
+
+
+def test_issue_with_jcs_and_a_status_entry(client: FlaskClient) -> None:
+    signed = _issue(
+        client, _unsigned(), cryptosuite="eddsa-jcs-2022", credentialStatus=True
+    ).get_json()["verifiableCredential"]
+    assert signed["proof"][0]["cryptosuite"] == "eddsa-jcs-2022"
+    entry = signed["credentialStatus"]
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusListCredential"].startswith(f"{BASE_URL}/status-lists/revocation-")
+    assert _verify(client, signed)["verified"] is True
+
+
+def test_issue_keeps_a_callers_id_once(client: FlaskClient) -> None:
+    credential = _unsigned(id="urn:uuid:7a1e9f1c-6d5b-4b1e-9c3f-0d8e2f4a5b6c")
+    first = _issue(client, credential)
+    assert first.get_json()["verifiableCredential"]["id"] == credential["id"]
+    assert _issue(client, credential).status_code == 409
+    by_id = client.get("/credentials/urn%3Auuid%3A7a1e9f1c-6d5b-4b1e-9c3f-0d8e2f4a5b6c")
+    assert by_id.status_code == 200
+
+
+def test_issue_a_vc_1_1_credential(client: FlaskClient) -> None:
+    credential = _unsigned()
+    credential["@context"] = [VC1, "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json"]
+    response = _issue(client, credential, credentialStatus=True)
+    assert response.status_code == 201, response.get_json()
+    signed = response.get_json()["verifiableCredential"]
+    assert "issuanceDate" in signed and "validFrom" not in signed
+    assert _verify(client, signed)["verified"] is True
+
+
+@pytest.mark.parametrize(
+    ("credential", "status", "detail"),
+    [
+        (_unsigned(issuer="did:example:someone-else"), 422, "issuer mismatch"),
+        (_unsigned(proof={"type": "DataIntegrityProof"}), 422, "without a proof"),
+        (
+            {**_unsigned(), "@context": ["https://example.com/remote-context.jsonld"]},
+            422,
+            "first @context",
+        ),
+        (
+            {**_unsigned(), "@context": [VC2, "https://example.com/remote-context.jsonld"]},
+            422,
+            "example.com/remote-context.jsonld",
+        ),
+        (_unsigned(favouriteColour="blue"), 422, "favouriteColour"),
+        ({**_unsigned(), "type": ["OpenBadgeCredential"]}, 422, "VerifiableCredential"),
+    ],
+)
+def test_bad_credentials_are_refused_and_nothing_is_stored(
+    client: FlaskClient, credential: dict[str, Any], status: int, detail: str
+) -> None:
+    response = _issue(client, credential)
+    assert response.status_code == status, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert detail in response.get_json()["detail"]
+    assert client.get("/audit", headers=AUTH).get_json()["events"] == []
+
+
+def test_issue_needs_a_token(client: FlaskClient) -> None:
+    response = client.post("/credentials/issue", json={"credential": _unsigned()})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [
+        ("{not json", "application/json", 400),
+        ("[" * 5000 + "]" * 5000, "application/json", 400),
+        (json.dumps({"credential": {"a": _nested(70)}}), "application/json", 400),
+        ("credential=1", "application/x-www-form-urlencoded", 415),
+        ("x" * (3 * 1024 * 1024), "application/json", 413),
+    ],
+    ids=["malformed", "deep-recursion", "too-deep", "not-json", "too-large"],
+)
+def test_unusable_bodies_get_problem_details(
+    client: FlaskClient, data: str, content_type: str, status: int
+) -> None:
+    response = client.post("/credentials/issue", data=data, content_type=content_type, headers=AUTH)
+    assert response.status_code == status
+    assert response.mimetype == "application/problem+json"
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_verify_reports_tampering_with_the_check_that_caught_it(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Brain surgery"
+    verdict = _verify(client, tampered)
+    assert verdict["verified"] is False
+    assert "proof" in _failed_checks(verdict)
+
+
+def test_verify_without_a_credential_is_400(client: FlaskClient) -> None:
+    assert client.post("/credentials/verify", json={}).status_code == 400
+    assert client.post("/presentations/verify", json={"options": {}}).status_code == 400
+
+
+def test_presentation_of_issued_credentials(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    presentation = {
+        "@context": [VC2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [signed],
+    }
+    response = client.post("/presentations/verify", json={"presentation": presentation})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert "verified" in body
+
+
+def test_revoke_then_verify_reports_revoked(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned(), credentialStatus=True).get_json()["verifiableCredential"]
+    assert _verify(client, signed)["verified"] is True
+    change = {
+        "credentialId": signed["id"],
+        "status": True,
+        "credentialStatus": [{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}],
+    }
+    response = client.post("/credentials/status", json=change, headers=AUTH)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "revoked"
+    verdict = _verify(client, signed)
+    assert verdict["verified"] is False
+    assert "credentialStatus" in _failed_checks(verdict)
+    again = client.post("/credentials/status", json=change, headers=AUTH)
+    assert again.status_code == 200 and again.get_json()["changed"] is False
+    reinstate = client.post("/credentials/status", json={**change, "status": False}, headers=AUTH)
+    assert reinstate.status_code == 422
+    suspend = client.post(
+        "/credentials/status",
+        headers=AUTH,
+        json={**change, "credentialStatus": {"statusPurpose": "suspension"}},
+    )
+    assert suspend.status_code == 409
+
+
+def test_suspend_and_unsuspend(client: FlaskClient) -> None:
+    signed = _issue(
+        client,
+        _unsigned(),
+        credentialStatus={"type": "BitstringStatusListEntry", "statusPurpose": "suspension"},
+    ).get_json()["verifiableCredential"]
+    assert signed["credentialStatus"]["statusPurpose"] == "suspension"
+    change = {
+        "credentialId": signed["id"],
+        "status": True,
+        "credentialStatus": {"statusPurpose": "suspension"},
+    }
+    assert client.post("/credentials/status", json=change, headers=AUTH).status_code == 200
+    assert _verify(client, signed)["verified"] is False
+    change["status"] = False
+    assert client.post("/credentials/status", json=change, headers=AUTH).status_code == 200
+    assert _verify(client, signed)["verified"] is True
+
+
+def test_status_change_errors(client: FlaskClient) -> None:
+    change = {
+        "credentialId": f"{BASE_URL}/credentials/unknown",
+        "status": True,
+        "credentialStatus": {"statusPurpose": "revocation"},
+    }
+    assert client.post("/credentials/status", json=change).status_code == 401
+    assert client.post("/credentials/status", json=change, headers=AUTH).status_code == 404
+    unsigned_status = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    change["credentialId"] = unsigned_status["id"]
+    assert client.post("/credentials/status", json=change, headers=AUTH).status_code == 409
+
+
+def test_status_list_is_signed_cacheable_and_flips(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned(), credentialStatus=True).get_json()["verifiableCredential"]
+    list_path = signed["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)
+    first = client.get(list_path)
+    assert first.status_code == 200
+    assert "max-age" in first.headers["Cache-Control"]
+    assert (
+        client.get(list_path, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    )
+    status_list = json.loads(first.data)
+    assert status_list["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert _verify(client, status_list)["verified"] is True
+    client.post(
+        "/credentials/status",
+        headers=AUTH,
+        json={"credentialId": signed["id"], "credentialStatus": {"statusPurpose": "revocation"}},
+    )
+    second = client.get(list_path)
+    assert second.headers["ETag"] != first.headers["ETag"]
+    assert (
+        json.loads(second.data)["credentialSubject"]["encodedList"]
+        != (status_list["credentialSubject"]["encodedList"])
+    )
+    assert client.get("/status-lists/revocation-999").status_code == 404
+
+
+def test_unknown_credential_is_404(client: FlaskClient) -> None:
+    assert client.get("/credentials/0b3f0c4e-0000-4000-8000-000000000000").status_code == 404
+
+
+def test_openapi_and_docs(client: FlaskClient) -> None:
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.1")
+    assert "/credentials/issue" in spec["paths"]
+    assert "AwardRequestBody" in spec["components"]["schemas"]
+    page = client.get("/docs").get_data(as_text=True)
+    assert "POST /awards" in page
