@@ -54,7 +54,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from issuer.cli import frameworks, keys, service, status, tokens
+    from issuer.cli import frameworks, issue, keys, service, status, tokens
     from issuer.cli.verify import verify
 
     cli.add_command(service.init)
@@ -63,6 +63,7 @@ def _register() -> None:
     cli.add_command(keys.keys)
     cli.add_command(verify)
     cli.add_command(tokens.tokens)
+    cli.add_command(issue.issue)
     for command in (status.revoke, status.suspend, status.unsuspend):
         cli.add_command(command)
 

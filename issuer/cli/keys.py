@@ -1,6 +1,7 @@
 """`ler-issuer keys list|generate|rotate`: the issuer's signing keys. Never prints private keys."""
 
 import json
+from datetime import UTC, datetime
 
 import click
 
@@ -8,6 +9,7 @@ from issuer.cli import CliState, pass_state
 from issuer.keys.did import did_key_for
 from issuer.keys.identity import IssuerIdentity
 from issuer.keys.store import IssuerKey, KeyStore
+from issuer.services.keys import generate_key, rotate_key
 
 
 def _identity(state: CliState) -> IssuerIdentity:
@@ -58,7 +60,9 @@ def list_keys(state: CliState, as_json: bool) -> None:
 def generate(state: CliState) -> None:
     """Create the first key (fails if one exists; use `rotate` to replace it)."""
     identity = _identity(state)
-    key = identity.key_store.generate()
+    key = generate_key(
+        identity.key_store, state.services.engine, now=datetime.now(UTC), actor="cli"
+    )
     click.echo(f"created {key.id} ({key.public_multibase})")
     click.echo(f"issuer: {identity.did}")
 
@@ -69,7 +73,7 @@ def rotate(state: CliState) -> None:
     """Retire the active key and make a new one active; retired keys still verify."""
     identity = _identity(state)
     before = identity.key_store.active()
-    key = identity.key_store.rotate()
+    key = rotate_key(identity.key_store, state.services.engine, now=datetime.now(UTC), actor="cli")
     click.echo(f"retired {before.id}; {key.id} is now active ({key.public_multibase})")
     click.echo(f"issuer: {identity.did}")
     if identity.did_method == "key":

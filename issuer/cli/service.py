@@ -6,6 +6,7 @@ import click
 
 from issuer.cli import CliState, pass_state
 from issuer.paths import SEEDS_DIR
+from issuer.services.keys import ensure_key
 
 
 @click.command()
@@ -18,7 +19,7 @@ def init(state: CliState) -> None:
     for path in sorted(SEEDS_DIR.glob("*.json")):
         framework, outcome = services.frameworks.import_file(path, now=now)
         click.echo(f"framework {framework.id} ({framework.title}): {outcome}")
-    key = services.keys.ensure(now=now)
+    key = ensure_key(services.keys, services.engine, now=now, actor="cli")
     click.echo(f"issuer key {key.id} (active since {key.created:%Y-%m-%d})")
     click.echo(f"issuer: {services.identity.did}")
 

@@ -7,6 +7,11 @@ from issuer.errors import InvalidInput
 from issuer.model.base import VC_V1_CONTEXT, VC_V2_CONTEXT
 from issuer.model.credential import format_datetime_z
 
+OB_FAMILY_PREFIXES = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/",
+    "https://purl.imsglobal.org/spec/clr/v2p0/",
+)
+
 
 def prepare_credential(
     credential: dict[str, Any],
@@ -41,7 +46,8 @@ def prepare_credential(
     if not isinstance(credential.get("credentialSubject"), dict | list):
         raise InvalidInput("the credential needs a credentialSubject")
     prepared = {**credential, "@context": contexts, "type": types}
-    prepared["issuer"] = _issuer(credential.get("issuer"), issuer_id, issuer_profile)
+    profile = _profile_for(contexts, issuer_id, issuer_profile)
+    prepared["issuer"] = _issuer(credential.get("issuer"), issuer_id, profile)
     given_id = credential.get("id", default_url)
     if not isinstance(given_id, str) or ":" not in given_id or any(c.isspace() for c in given_id):
         raise InvalidInput("the credential's id must be a URL or URN")
@@ -49,6 +55,19 @@ def prepare_credential(
     date_field = "validFrom" if contexts[0] == VC_V2_CONTEXT else "issuanceDate"
     prepared.setdefault(date_field, format_datetime_z(now))
     return _ordered(prepared)
+
+
+def _profile_for(contexts: list[Any], issuer_id: str, profile: dict[str, Any]) -> Any:
+    """Return the issuer value whose terms the credential's contexts define.
+
+    The full Profile needs the Open Badges (or CLR) context; VC 2.0 alone defines `name`;
+    VC 1.1 alone gets the bare issuer id.
+    """
+    if any(isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES) for c in contexts):
+        return profile
+    if contexts[0] == VC_V2_CONTEXT:
+        return {"id": issuer_id, "name": profile["name"]} if "name" in profile else issuer_id
+    return issuer_id
 
 
 def _issuer(given: Any, issuer_id: str, profile: dict[str, Any]) -> Any:

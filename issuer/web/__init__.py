@@ -1,9 +1,11 @@
 """The Flask application: `create_app()` is the composition root for HTTP."""
 
 import os
+from datetime import UTC, datetime
 
 from flask import Flask
 
+from issuer.services.keys import ensure_key
 from issuer.settings import Settings
 from issuer.wiring import Services, build_services
 
@@ -18,7 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     services = build_services(settings)
-    services.keys.ensure()
+    ensure_key(services.keys, services.engine, now=datetime.now(UTC), actor="service start")
     app.extensions[EXTENSION_KEY] = services
 
     from issuer.web import api, awards, did, frameworks, openapi, pages, problems

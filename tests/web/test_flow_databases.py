@@ -60,4 +60,4 @@ def test_issue_verify_revoke_verify(app_on: Flask) -> None:
     assert after["verified"] is False
     assert any("revoked" in p["detail"] for p in after["problemDetails"])
     events = client.get("/audit", headers=AUTH).get_json()["events"]
-    assert [e["action"] for e in events] == ["revoke", "issue"]
+    assert [e["action"] for e in events] == ["revoke", "issue", "key-generate"]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import AUTH, BASE_URL
+from tests.conftest import AUTH, BASE_URL, Cli
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 VC1 = "https://www.w3.org/2018/credentials/v1"
@@ -129,11 +129,12 @@ def test_issue_a_vc_1_1_credential(client: FlaskClient) -> None:
 def test_bad_credentials_are_refused_and_nothing_is_stored(
     client: FlaskClient, credential: dict[str, Any], status: int, detail: str
 ) -> None:
+    before = client.get("/audit", headers=AUTH).get_json()["events"]
     response = _issue(client, credential)
     assert response.status_code == status, response.get_json()
     assert response.mimetype == "application/problem+json"
     assert detail in response.get_json()["detail"]
-    assert client.get("/audit", headers=AUTH).get_json()["events"] == []
+    assert client.get("/audit", headers=AUTH).get_json()["events"] == before
 
 
 def test_issue_needs_a_token(client: FlaskClient) -> None:
@@ -283,3 +284,31 @@ def test_openapi_and_docs(client: FlaskClient) -> None:
     assert "AwardRequestBody" in spec["components"]["schemas"]
     page = client.get("/docs").get_data(as_text=True)
     assert "POST /awards" in page
+
+
+def test_plain_vc_credentials_get_an_issuer_their_contexts_define(client: FlaskClient) -> None:
+    for context, expected in ((VC2, dict), (VC1, str)):
+        credential = {
+            "@context": [context],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {"id": "did:example:learner-2"},
+        }
+        response = _issue(client, credential)
+        assert response.status_code == 201, response.get_json()
+        signed = response.get_json()["verifiableCredential"]
+        assert isinstance(signed["issuer"], expected)
+        assert _verify(client, signed)["verified"] is True
+
+
+def test_key_rotation_is_audited_and_old_credentials_still_verify(
+    client: FlaskClient, run_cli: Cli
+) -> None:
+    before = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    assert run_cli("keys", "rotate").exit_code == 0
+    after = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    assert after["proof"][0]["verificationMethod"] != before["proof"][0]["verificationMethod"]
+    assert _verify(client, before)["verified"] is True
+    assert _verify(client, after)["verified"] is True
+    actions = [e["action"] for e in client.get("/audit", headers=AUTH).get_json()["events"]]
+    assert actions[:3] == ["issue", "key-rotate", "issue"]
+    assert actions[-1] == "key-generate"
