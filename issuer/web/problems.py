@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from issuer import errors
 
-PROBLEM_BASE = "tag:ler-issuer,2026:problem:"
+PROBLEM_BASE = "urn:ler-issuer:problem:"
 
 STATUS_BY_ERROR: list[tuple[type[errors.IssuerError], int]] = [
     (errors.NotFound, 404),
