@@ -30,6 +30,8 @@ class Settings(BaseModel):
     issuer_name: str = "Example Training Provider"
     api_tokens: tuple[str, ...] = ()
     redis_url: str | None = None
+    batch_queue: str = "ler-issuer-batches"
+    """The RQ queue batch jobs go to (`ISSUER_BATCH_QUEUE`)."""
     port: int = 5000
     fetch_hosts: tuple[str, ...] = ()
     """Hosts the verifier may contact (other issuers' status lists and did:web documents)."""
@@ -52,6 +54,7 @@ class Settings(BaseModel):
             "ISSUER_DID": "did_method",
             "ISSUER_NAME": "issuer_name",
             "ISSUER_REDIS_URL": "redis_url",
+            "ISSUER_BATCH_QUEUE": "batch_queue",
             "PORT": "port",
         }
         for variable, field in names.items():

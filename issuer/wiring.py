@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -13,11 +13,15 @@ from issuer.keys.store import KeyStore
 from issuer.model.achievement import Profile
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import AwardService
+from issuer.services.batch_signing import SignerRef
+from issuer.services.batches import BatchService
 from issuer.services.frameworks import FrameworkCatalog
-from issuer.services.signing import CredentialSigner
+from issuer.services.signing import CredentialSigner, SignFunction
 from issuer.services.status import StatusService
 from issuer.services.verification import Verifier
+from issuer.services.wallet import WalletService
 from issuer.settings import Settings
+from issuer.store.batches import BatchStore
 from issuer.store.credentials import CredentialStore
 from issuer.store.database import make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
@@ -43,6 +47,10 @@ class Services:
     verifier: Verifier
     issuer_profile: Callable[[], Profile]
     """The issuer Profile put into credentials this service builds (follows key rotation)."""
+    batches: BatchService
+    sign: SignFunction
+    """Signs a document as this service's issuer (active key)."""
+    wallet: WalletService
 
 
 def build_services(settings: Settings) -> Services:
@@ -77,6 +85,22 @@ def build_services(settings: Settings) -> Services:
         sign=sign,
         issuer_id=lambda: identity.did,
     )
+
+    def signer_ref() -> SignerRef:
+        key = keys.active()
+        return SignerRef(settings.keys_dir, key.id, identity.verification_method(key))
+
+    batches = BatchService(
+        engine=engine,
+        base_url=settings.base_url,
+        catalog=catalog,
+        credentials=credentials,
+        status_lists=status_lists,
+        batches=BatchStore(engine),
+        issuer_profile=issuer_profile,
+        issuer_id=lambda: identity.did,
+        signer_ref=signer_ref,
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -98,16 +122,31 @@ def build_services(settings: Settings) -> Services:
         verifier=Verifier(
             base_url=settings.base_url,
             local_documents=identity.local_documents,
-            read_own_list=lambda list_id: _read_own_list(status, list_id),
+            read_own_list=lambda list_id, now: _read_own_list(status, list_id, now),
             fetch_hosts=settings.fetch_hosts,
         ),
         issuer_profile=issuer_profile,
+        batches=batches,
+        sign=sign,
+        wallet=WalletService(
+            base_url=settings.base_url,
+            credentials=credentials,
+            catalog=catalog,
+            sign=sign,
+            issuer_profile=issuer_profile,
+        ),
     )
 
 
-def _read_own_list(status: StatusService, list_id: str) -> str | None:
-    """Return this service's signed status list `list_id`, or None if there is no such list."""
+def _read_own_list(status: StatusService, list_id: str, now: datetime) -> str | None:
+    """Return this service's signed status list `list_id`, or None if there is no such list.
+
+    A list signed now (on first read) is dated with the verification's `now` when that is
+    the present, so the list is never "not valid yet" for the check that asked for it.
+    """
+    real = datetime.now(UTC)
+    when = now if real - timedelta(minutes=1) <= now <= real else real
     try:
-        return status.list_document(list_id, now=datetime.now(UTC))[0]
+        return status.list_document(list_id, now=when)[0]
     except NotFound:
         return None

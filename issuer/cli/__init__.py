@@ -55,6 +55,7 @@ def main() -> None:
 
 def _register() -> None:
     from issuer.cli import frameworks, issue, keys, service, status, tokens
+    from issuer.cli.batch import issue_batch, worker
     from issuer.cli.verify import verify
 
     cli.add_command(service.init)
@@ -62,6 +63,8 @@ def _register() -> None:
     cli.add_command(frameworks.frameworks)
     cli.add_command(keys.keys)
     cli.add_command(verify)
+    cli.add_command(issue_batch)
+    cli.add_command(worker)
     cli.add_command(tokens.tokens)
     cli.add_command(issue.issue)
     for command in (status.revoke, status.suspend, status.unsuspend):

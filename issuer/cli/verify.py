@@ -33,7 +33,7 @@ def verify(
     domain: str | None,
     at: str | None,
 ) -> None:
-    """Verify the credential or presentation in FILE (JSON).
+    """Verify the credential or presentation in FILE (JSON, or a baked PNG or SVG badge).
 
     Prints every check with ✓ (passed), ✗ (failed) or ! (warning) and exits with status 0
     when it is verified, 1 when it is not. Verifies as the web service does: keys and
@@ -50,7 +50,7 @@ def verify(
     else:
         if challenge or domain:
             raise click.UsageError("--challenge and --domain apply to presentations only")
-        result = verifier.credential(document, now=now)
+        result = verifier.document(document, now=now)
     if as_json:
         click.echo(json.dumps(result.to_vc_api(), indent=2, ensure_ascii=False))
     else:
@@ -59,24 +59,20 @@ def verify(
 
 
 def _read_document(file: Path) -> dict[str, Any]:
+    """Return the credential or presentation in FILE: JSON, or baked into a PNG or SVG badge."""
+    from issuer.errors import InvalidInput
+    from issuer.wallet.files import read_credential_file
+
     try:
-        text = file.read_text(encoding="utf-8")
+        data = file.read_bytes()
     except FileNotFoundError:
         raise click.ClickException(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        reason = "not UTF-8 text" if isinstance(err, UnicodeDecodeError) else err.strerror
-        raise click.ClickException(f"{file}: cannot be read ({reason})") from None
+    except OSError as err:
+        raise click.ClickException(f"{file}: cannot be read ({err.strerror})") from None
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise click.ClickException(
-            f"{file}: not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
-        ) from None
-    if not isinstance(document, dict):
-        raise click.ClickException(
-            f"{file}: does not hold a credential or presentation (a JSON object)"
-        )
-    return document
+        return read_credential_file(data)[1]
+    except InvalidInput as err:
+        raise click.ClickException(f"{file}: {err}") from None
 
 
 def _parse_at(value: str) -> datetime:

@@ -21,9 +21,10 @@ cache and two memos used by `issuer.jsonld.processor.Processor`:
 - `_expand` results for node objects with an `id`. Expansion of a subtree is a
   pure function of the active and type-scoped contexts (frozen, by `_uuid`),
   the active property, flags, a few options, and the subtree itself, which we
-  key by its exact JSON text. Hits are returned as fresh copies.
+  key by its exact JSON text. Hits are returned as fresh copies; a subtree is
+  kept from its second occurrence on, so one-off subtrees are never copied.
 
-Anything else goes to pyld unchanged. `tests/unit/jsonld/test_fast_path.py`
+Anything else goes to pyld unchanged. `tests/unit/proofs/test_fast_path.py`
 compares the output with plain `jsonld.normalize` over many credentials.
 """
 
@@ -103,6 +104,7 @@ class ProcessingMemo:
         self._resolved = LockedLRU(MAX_RESOLVED)
         self._processed = LockedLRU(MAX_PROCESSED)
         self._expanded = LockedLRU(MAX_EXPANDED)
+        self._seen = LockedLRU(4 * MAX_EXPANDED)
         self.hits = {"contexts": 0, "expansions": 0}
 
     def load(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -186,7 +188,10 @@ class ProcessingMemo:
             self.hits["expansions"] += 1
             return json_copy(hit)
         result = compute()
-        self._expanded[key] = json_copy(result)
+        if self._seen.get(key):  # keep subtrees seen twice, not one-off ones
+            self._expanded[key] = json_copy(result)
+        else:
+            self._seen[key] = True
         return result
 
     def _local_key(self, local_ctx: Any) -> Hashable | None:

@@ -31,6 +31,18 @@ DIRECTORY_MODE = 0o700
 _KEY_ID = re.compile(r"key-[1-9][0-9]*")
 
 
+def _link_new(source: Path, target: Path) -> None:
+    """Give `source` the name `target`, failing if `target` exists (hard link, else rename)."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links; we hold the store's lock
+        if target.exists():
+            raise FileExistsError(target) from None
+        os.replace(source, target)
+
+
 def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -163,10 +175,14 @@ class KeyStore:
             "publicKeyMultibase": pair.public_multibase,
             "secretKeyMultibase": pair.secret_multibase,
         }
-        self._write(self.keys_dir / f"{key.id}.json", private, PRIVATE_MODE, replace_existing=False)
-        entries = [k.to_json() for k in [*keys, key]]
-        index = {"active": key.id, "keys": entries}
-        self._write(self.keys_dir / INDEX_FILE, index, 0o644, replace_existing=True)
+        index = {"active": key.id, "keys": [k.to_json() for k in [*keys, key]]}
+        try:
+            self._write(
+                self.keys_dir / f"{key.id}.json", private, PRIVATE_MODE, replace_existing=False
+            )
+            self._write(self.keys_dir / INDEX_FILE, index, 0o644, replace_existing=True)
+        except OSError as err:
+            raise KeyUnavailable(f"cannot write the issuer key in {self.keys_dir}: {err}") from err
         return key
 
     def _read_index(self) -> list[IssuerKey]:
@@ -197,7 +213,7 @@ class KeyStore:
             if replace_existing:
                 os.replace(temporary, path)
             else:
-                os.link(temporary, path)
+                _link_new(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
 

@@ -127,3 +127,48 @@ class AwardResponse(BaseModel):
     framework: str
     credentials: list[AwardedCredentialBody]
     wallet: str | None
+
+
+class BatchOptionsBody(_Body):
+    """How to run a batch: `replace` revokes and reissues what was issued before (default:
+    skip it); `dryRun` only checks the roster."""
+
+    replace: bool = False
+    dry_run: bool = Field(False, alias="dryRun")
+    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+
+
+class BatchRequestBody(_Body):
+    """`POST /batches` as JSON: roster rows (keys as the CSV columns; `statements` may be a
+    list). A CSV roster is sent as multipart form field `roster`, or as `text/csv`."""
+
+    rows: list[Any] = Field(max_length=100_000)
+    options: BatchOptionsBody = Field(default_factory=BatchOptionsBody)
+
+
+class BatchRowError(BaseModel):
+    """A problem with one roster row (`row` null: with the batch as a whole)."""
+
+    row: int | None
+    detail: str
+
+
+class BatchStatusBody(BaseModel):
+    """`GET /batches/{id}`: a batch's progress (credentials issued and skipped as duplicates,
+    rows failed) and its errors by row."""
+
+    id: str
+    status: Literal["queued", "running", "finished", "failed"]
+    source: str
+    rows: int
+    credentials: int
+    issued: int
+    skipped: int
+    failed: int
+    done: int
+    options: dict[str, Any]
+    errors: list[BatchRowError]
+    created_at: str = Field(alias="createdAt")
+    started_at: str | None = Field(None, alias="startedAt")
+    finished_at: str | None = Field(None, alias="finishedAt")
+    links: dict[str, str]

@@ -13,7 +13,7 @@ what `canonicalize` would, because we only use the template when:
   escaping leaves it verbatim;
 
 and we re-sort the lines after substituting (canonical N-Quads are sorted).
-Anything else is canonicalized in full. `tests/unit/jsonld/test_fast_path.py`
+Anything else is canonicalized in full. `tests/unit/proofs/test_fast_path.py`
 checks this against plain pyld.
 """
 

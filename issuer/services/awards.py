@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from issuer.credentials.compose import Recipient, compose_credential
 from issuer.errors import InvalidInput, NotFound
@@ -18,7 +19,8 @@ from issuer.frameworks.mapping import FrameworkAchievements, achieved_level_resu
 from issuer.frameworks.structure import Framework, Level
 from issuer.model.achievement import Achievement, Profile
 from issuer.model.base import OB_EXTENSIONS_CONTEXT
-from issuer.model.credential import CredentialSchema, Evidence, normalize_email
+from issuer.model.credential import CredentialSchema, Evidence, Result, normalize_email
+from issuer.model.status import StatusPurpose
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.signing import CredentialSigner, Draft, new_credential_id
 from issuer.store.credentials import CredentialStore, StoredCredential
@@ -36,6 +38,8 @@ class AwardRequest:
     narrative: str | None = None
     valid_until: datetime | None = None
     cryptosuite: str = "eddsa-rdfc-2022"
+    status_purpose: StatusPurpose = "revocation"
+    """ "suspension": the credentials can be suspended and reinstated (and still revoked)."""
 
 
 @dataclass(frozen=True)
@@ -83,18 +87,29 @@ class Selection:
         return "level" if self.level else "statement"
 
 
-def select_achievements(
-    framework: Framework, achievements: FrameworkAchievements, request: AwardRequest
-) -> list[Selection]:
-    """Return each demonstrated statement, then each level whose every statement is demonstrated."""
-    if not request.statements and not request.levels:
-        raise InvalidInput("name the demonstrated statements, or a level")
-    try:
-        chosen = {framework.statement(_statement_key(s)).key for s in request.statements}
-        for level_ref in request.levels:
+def resolve_demonstrated(
+    framework: Framework, statements: tuple[str, ...], levels: tuple[str, ...]
+) -> tuple[set[str], list[str]]:
+    """Return the keys of the demonstrated statements, and a message for each unknown reference."""
+    chosen: set[str] = set()
+    problems: list[str] = []
+    for reference in statements:
+        try:
+            chosen.add(framework.statement(_statement_key(reference)).key)
+        except NotFound as err:
+            problems.append(str(err))
+    for level_ref in levels:
+        try:
             chosen.update(s.key for s in framework.level(level_ref).statements)
-    except NotFound as err:
-        raise InvalidInput(str(err)) from err
+        except NotFound as err:
+            problems.append(str(err))
+    return chosen, problems
+
+
+def selections_for(
+    framework: Framework, achievements: FrameworkAchievements, chosen: set[str]
+) -> list[Selection]:
+    """Return each chosen statement, then each level whose every statement is chosen."""
     selected = [
         Selection(achievements.statements[s.key]) for s in framework.statements() if s.key in chosen
     ]
@@ -104,6 +119,50 @@ def select_achievements(
         if all(s.key in chosen for s in level.statements)
     ]
     return selected
+
+
+def select_achievements(
+    framework: Framework, achievements: FrameworkAchievements, request: AwardRequest
+) -> list[Selection]:
+    """Return each demonstrated statement, then each level whose every statement is demonstrated."""
+    if not request.statements and not request.levels:
+        raise InvalidInput("name the demonstrated statements, or a level")
+    chosen, problems = resolve_demonstrated(framework, request.statements, request.levels)
+    if problems:
+        raise InvalidInput(problems[0])
+    return selections_for(framework, achievements, chosen)
+
+
+def award_document(
+    *,
+    credential_url: str,
+    issuer: Profile,
+    achievement: Achievement,
+    recipient: Recipient,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+    evidence: list[Evidence] | None = None,
+    narrative: str | None = None,
+    results: list[Result] | None = None,
+) -> dict[str, Any]:
+    """Return the unsigned OpenBadgeCredential of one award (recipient salted with a fresh salt)."""
+    salted = Recipient(
+        email=recipient.email, did=recipient.did, name=recipient.name, salt=secrets.token_hex(8)
+    )
+    credential = compose_credential(
+        credential_id=credential_url,
+        issuer=issuer,
+        achievement=achievement,
+        recipient=salted,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence,
+        narrative=narrative,
+        results=results,
+    )
+    credential.credential_schema = [CredentialSchema()]
+    credential.context = [*credential.context, OB_EXTENSIONS_CONTEXT]
+    return credential.to_ld()
 
 
 def _statement_key(reference: str) -> str:
@@ -148,7 +207,11 @@ class AwardService:
         issued = {
             row.dedupe_key: row
             for row in self._signer.sign_and_store(
-                drafts, cryptosuite=request.cryptosuite, now=now, actor=actor
+                drafts,
+                cryptosuite=request.cryptosuite,
+                now=now,
+                actor=actor,
+                status_purpose=request.status_purpose,
             )
         }
         result = [
@@ -176,27 +239,19 @@ class AwardService:
         results = None
         if selection.level is not None:
             results = [achieved_level_result(framework, selection.level, self._base_url)]
-        recipient_with_salt = Recipient(
-            email=request.recipient.email,
-            did=request.recipient.did,
-            name=request.recipient.name,
-            salt=secrets.token_hex(8),
-        )
-        credential = compose_credential(
-            credential_id=f"{self._base_url}/credentials/{credential_id}",
+        document = award_document(
+            credential_url=f"{self._base_url}/credentials/{credential_id}",
             issuer=self._issuer_profile(),
             achievement=selection.achievement,
-            recipient=recipient_with_salt,
+            recipient=request.recipient,
             valid_from=now,
             valid_until=request.valid_until,
             evidence=list(request.evidence),
             narrative=request.narrative,
             results=results,
         )
-        credential.credential_schema = [CredentialSchema()]
-        credential.context = [*credential.context, OB_EXTENSIONS_CONTEXT]
         return Draft(
-            document=credential.to_ld(),
+            document=document,
             credential_id=credential_id,
             framework_id=framework.id,
             achievement_id=selection.achievement.id,

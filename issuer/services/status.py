@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from issuer.errors import Conflict, NotFound
 from issuer.model.base import VC_V2_CONTEXT
 from issuer.model.credential import format_datetime_z
 from issuer.services.signing import SignFunction, serialize
 from issuer.status.bitstring import StatusBits
-from issuer.store.audit import record_event
+from issuer.store.audit import record_event, record_events
 from issuer.store.credentials import CredentialStore, StoredCredential
 from issuer.store.status_lists import StatusListStore, StoredStatusList, list_id
 
@@ -134,6 +134,44 @@ class StatusService:
             fresh = self._credentials.get_by_url(credential_url, conn)
         assert fresh is not None
         return StatusChange(credential=fresh, action=action, changed=changed)
+
+
+def revoke_in_transaction(
+    conn: Connection,
+    credentials: list[StoredCredential],
+    *,
+    lists: StatusListStore,
+    store: CredentialStore,
+    now: datetime,
+    actor: str,
+    reason: str,
+) -> None:
+    """Revoke many active credentials in the caller's transaction (one write per status list).
+
+    A revocation entry gets its revocation bit, a suspension entry its suspension bit for
+    good (as `StatusService.change`); the lists are re-signed when next read.
+    """
+    by_list: dict[str, list[int]] = {}
+    for credential in credentials:
+        if credential.status_set is not None and credential.status_index is not None:
+            status_list_id = list_id(credential.status_purpose or "", credential.status_set)
+            by_list.setdefault(status_list_id, []).append(credential.status_index)
+    for status_list_id, indices in sorted(by_list.items()):
+        lists.set_bits(conn, status_list_id, indices, now)
+    store.mark_revoked_many(conn, [c.id for c in credentials], now)
+    record_events(
+        conn,
+        [
+            {
+                "at": now,
+                "actor": actor,
+                "action": "revoke",
+                "subject": c.url,
+                "detail": {"reason": reason, "index": c.status_index},
+            }
+            for c in credentials
+        ],
+    )
 
 
 def _plan(credential: StoredCredential, action: StatusAction) -> tuple[bool, bool]:

@@ -43,6 +43,23 @@ def record_event(
     )
 
 
+def record_events(conn: Connection, events: list[dict[str, Any]]) -> None:
+    """Append many events (each with the keywords of `record_event`) in the caller's transaction."""
+    if events:
+        conn.execute(
+            insert(audit_log_table),
+            [
+                {
+                    **event,
+                    "detail": json.dumps(
+                        event.get("detail") or {}, ensure_ascii=False, sort_keys=True
+                    ),
+                }
+                for event in events
+            ],
+        )
+
+
 def read_events(
     engine: Engine, *, limit: int = 100, before_id: int | None = None, action: str | None = None
 ) -> list[AuditEntry]:

@@ -105,6 +105,29 @@ class CredentialStore:
             .values(revoked_at=now)
         )
 
+    def mark_revoked_many(self, conn: Connection, credential_ids: list[str], now: datetime) -> None:
+        """Record that credentials are revoked (those not revoked already)."""
+        table = credentials_table
+        for start in range(0, len(credential_ids), 500):
+            conn.execute(
+                update(table)
+                .where(
+                    table.c.id.in_(credential_ids[start : start + 500]),
+                    table.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now)
+            )
+
+    def count_in_batch(self, batch_id: str) -> int:
+        """Return how many credentials batch `batch_id` issued."""
+        table = credentials_table
+        with self._engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.batch_id == batch_id)
+                ).scalar_one()
+            )
+
     def mark_suspended(self, conn: Connection, credential_id: str, suspended: bool) -> None:
         """Record that a credential is suspended, or no longer."""
         conn.execute(
@@ -142,3 +165,25 @@ def ensure_wallet(conn: Connection, recipient_key: str, now: datetime) -> str:
     return conn.execute(
         select(table.c.id).where(table.c.recipient_key == recipient_key)
     ).scalar_one()
+
+
+def ensure_wallets(conn: Connection, recipient_keys: list[str], now: datetime) -> dict[str, str]:
+    """Return the wallet id of each recipient key, creating the missing wallets (in bulk)."""
+    table = wallets_table
+    keys = sorted(set(recipient_keys))
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    wallets: dict[str, str] = {}
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        conn.execute(
+            dialect_insert(table).on_conflict_do_nothing(index_elements=["recipient_key"]),
+            [
+                {"id": secrets.token_urlsafe(24), "recipient_key": key, "created_at": now}
+                for key in part
+            ],
+        )
+        rows = conn.execute(
+            select(table.c.recipient_key, table.c.id).where(table.c.recipient_key.in_(part))
+        ).all()
+        wallets.update({row.recipient_key: row.id for row in rows})
+    return wallets

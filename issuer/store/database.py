@@ -139,6 +139,28 @@ wallets_table = Table(
     Column("created_at", UtcDateTime(), nullable=False),
 )
 
+batches_table = Table(
+    "batches",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("source_name", Text, nullable=False),
+    Column("digest", String(64), nullable=False, index=True),
+    Column("rows_json", Text, nullable=False),
+    Column("options", Text, nullable=False, default="{}"),
+    Column("actor", Text, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("credential_count", Integer, nullable=False),
+    Column("issued", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("errors", Text, nullable=False, default="[]"),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+)
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

@@ -7,17 +7,20 @@ signed, so no index is ever used twice, whatever the number of concurrent worker
 """
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from issuer.store.database import status_allocations_table, status_lists_table
 
 PURPOSES = ("revocation", "suspension")
 DEFAULT_LIST_LENGTH = 131_072
 _CHUNK = 500
+_MAX_RETRIES = 8
 
 
 @dataclass(frozen=True)
@@ -60,16 +63,24 @@ class StatusListStore:
         """Reserve `count` random unused indices (opening new sets as lists fill up)."""
         rng = rng or random.SystemRandom()
         slots: list[StatusSlot] = []
+        attempts = 0
         while len(slots) < count:
-            with self._engine.begin() as conn:
-                set_number, used = self._open_set(conn, now)
-                free = self.length - used
-                wanted = min(count - len(slots), free)
-                candidates = self._candidates(conn, set_number, wanted, used, rng)
-                slots.extend(
-                    StatusSlot(set_number, index)
-                    for index in self._reserve(conn, set_number, candidates, wanted, now)
-                )
+            try:
+                with self._engine.begin() as conn:
+                    set_number, used = self._open_set(conn, now)
+                    free = self.length - used
+                    wanted = min(count - len(slots), free)
+                    candidates = self._candidates(conn, set_number, wanted, used, rng)
+                    reserved = self._reserve(conn, set_number, candidates, wanted, now)
+            except DBAPIError as err:
+                # Concurrent workers may deadlock on overlapping candidates; the database
+                # rolled this transaction back, so trying again reserves nothing twice.
+                attempts += 1
+                if not _is_transient(err) or attempts > _MAX_RETRIES:
+                    raise
+                time.sleep(rng.uniform(0, 0.05 * attempts))
+                continue
+            slots.extend(StatusSlot(set_number, index) for index in reserved)
         return slots
 
     def _open_set(self, conn: Connection, now: datetime) -> tuple[int, int]:
@@ -108,15 +119,14 @@ class StatusListStore:
         position = 0
         while len(reserved) < wanted and position < len(candidates):
             size = min(_CHUNK, wanted - len(reserved))
-            rows = [
+            rows = [  # ascending, so concurrent transactions lock rows in one order
                 {"set_number": set_number, "status_index": i, "allocated_at": now}
-                for i in candidates[position : position + size]
+                for i in sorted(candidates[position : position + size])
             ]
             position += size
-            statement = (
-                insert(table).values(rows).on_conflict_do_nothing().returning(table.c.status_index)
-            )
-            reserved.extend(conn.execute(statement).scalars())
+            # executemany (one compiled statement, batched by SQLAlchemy's insertmanyvalues)
+            statement = insert(table).on_conflict_do_nothing().returning(table.c.status_index)
+            reserved.extend(conn.execute(statement, rows).scalars())
         return reserved
 
     def _ensure_lists(self, conn: Connection, set_number: int, now: datetime) -> None:
@@ -168,6 +178,25 @@ class StatusListStore:
             **{**row._mapping, "bits": bytes(bits), "version": row.version + 1, "updated_at": now}
         )
 
+    def set_bits(
+        self, conn: Connection, status_list_id: str, indices: list[int], now: datetime
+    ) -> None:
+        """Set many bits at once (locking the row); the list is re-signed when next read."""
+        table = status_lists_table
+        row = conn.execute(
+            select(table).where(table.c.id == status_list_id).with_for_update()
+        ).first()
+        if row is None:
+            raise KeyError(status_list_id)
+        bits = bytearray(row.bits)
+        for index in indices:
+            bits[index // 8] |= 0x80 >> (index % 8)
+        conn.execute(
+            update(table)
+            .where(table.c.id == status_list_id)
+            .values(bits=bytes(bits), version=row.version + 1, updated_at=now, document=None)
+        )
+
     def save_document(
         self, conn: Connection, status_list_id: str, document: str, version: int
     ) -> None:
@@ -178,6 +207,12 @@ class StatusListStore:
             .where(table.c.id == status_list_id, table.c.version == version)
             .values(document=document)
         )
+
+
+def _is_transient(err: DBAPIError) -> bool:
+    """Return whether `err` is a deadlock, serialization failure or busy SQLite database."""
+    sqlstate = getattr(err.orig, "sqlstate", None)
+    return sqlstate in ("40P01", "40001") or "database is locked" in str(err.orig)
 
 
 def _insert_for(conn: Connection):  # type: ignore[no-untyped-def]

@@ -23,10 +23,28 @@ def create_app(settings: Settings | None = None) -> Flask:
     ensure_key(services.keys, services.engine, now=datetime.now(UTC), actor="service start")
     app.extensions[EXTENSION_KEY] = services
 
-    from issuer.web import api, awards, did, frameworks, openapi, pages, problems
+    from issuer.web import (
+        api,
+        awards,
+        batches,
+        console,
+        did,
+        frameworks,
+        openapi,
+        pages,
+        problems,
+        session,
+        verify_page,
+        wallet,
+    )
 
     problems.init_app(app)
+    session.init_app(
+        app, keys_dir=settings.keys_dir, secure=settings.base_url.startswith("https://")
+    )
     for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -142,6 +142,12 @@ def get_credential(reference: str) -> Response:
     stored = _find_credential(reference)
     response = Response(stored.document, mimetype=VC_MEDIA_TYPE)
     response.headers["Cache-Control"] = "no-store"
+    if "download" in request.args:  # the wallet's "download" button: save as a .json file
+        from issuer.web.wallet import file_stem
+
+        response.headers.set(
+            "Content-Disposition", "attachment", filename=f"{file_stem(stored)}.json"
+        )
     return response
 
 

@@ -15,7 +15,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _authenticate(token: str) -> str | None:
+def authenticate(token: str) -> str | None:
     """Return the caller's name for `token`, or None."""
     for configured in services().settings.api_tokens:
         if hmac.compare_digest(configured.encode(), token.encode()):
@@ -35,7 +35,7 @@ def require_token(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        actor = _authenticate(token.strip()) if scheme.lower() == "bearer" and token else None
+        actor = authenticate(token.strip()) if scheme.lower() == "bearer" and token else None
         if actor is None:
             raise Unauthorized(
                 "a valid bearer token is required (Authorization: Bearer ...)",

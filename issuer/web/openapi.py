@@ -1,5 +1,6 @@
 """OpenAPI 3.1 document, generated from the pydantic request/response models, and /docs."""
 
+import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template
@@ -82,6 +83,42 @@ OPERATIONS = [
         response_media="application/vc+ld+json",
     ),
     Operation(
+        method="get",
+        path="/credentials/{id}/badge.png",
+        summary="The credential baked into its PNG badge (OB 3.0 Baking, iTXt chunk)",
+        errors=(404,),
+        response_media="image/png",
+    ),
+    Operation(
+        method="get",
+        path="/credentials/{id}/badge.svg",
+        summary="The credential baked into its SVG badge (openbadges:credential element)",
+        errors=(404,),
+        response_media="image/svg+xml",
+    ),
+    Operation(
+        method="get",
+        path="/credentials/{id}/qr.svg",
+        summary="A QR code opening the credential's verification page",
+        errors=(404,),
+        response_media="image/svg+xml",
+    ),
+    Operation(
+        method="get",
+        path="/wallet/{wallet}/presentation.json",
+        summary="A learner's credentials in one unsigned VerifiablePresentation",
+        description="The wallet id is the private link given at issue.",
+        errors=(404,),
+        response_media="application/vp+ld+json",
+    ),
+    Operation(
+        method="get",
+        path="/wallet/{wallet}/clr/{framework}.json",
+        summary="A signed CLR 2.0 ClrCredential of a learner's credentials from one framework",
+        errors=(404,),
+        response_media="application/vc+ld+json",
+    ),
+    Operation(
         method="post",
         path="/awards",
         summary="Award demonstrated statements or a level",
@@ -93,6 +130,51 @@ OPERATIONS = [
         auth=True,
         success=201,
         errors=(401, 413, 415, 422),
+    ),
+    Operation(
+        method="post",
+        path="/batches",
+        summary="Issue to a cohort from a roster (202; progress at Location)",
+        description="A CSV roster (multipart field `roster`, or a `text/csv` body with "
+        "`?replace=`/`?dryRun=`), or JSON rows. Every row is checked first: any bad row is a "
+        "422 listing every problem by row (`errors`), and nothing is issued. The same roster "
+        "again issues nothing twice and resumes an unfinished batch. `dryRun` only reports "
+        "(200). `replace` revokes and reissues credentials already issued (default: skip).",
+        request="BatchRequestBody",
+        response="BatchStatusBody",
+        auth=True,
+        success=202,
+        errors=(400, 401, 413, 415, 422),
+    ),
+    Operation(
+        method="get",
+        path="/batches/{id}",
+        summary="A batch's progress: issued, skipped, failed, status and errors by row",
+        response="BatchStatusBody",
+        auth=True,
+        errors=(401, 404),
+    ),
+    Operation(
+        method="get",
+        path="/batches/{id}/summary.csv",
+        summary="Each roster row's credentials and the learner's wallet link (CSV)",
+        auth=True,
+        errors=(401, 404, 409),
+        response_media="text/csv",
+    ),
+    Operation(
+        method="get",
+        path="/batches/{id}/wallets.zip",
+        summary="A folder of wallet files per learner (zip; `?clr=false` leaves out CLRs)",
+        auth=True,
+        errors=(401, 404, 409),
+        response_media="application/zip",
+    ),
+    Operation(
+        method="get",
+        path="/batches/template.csv",
+        summary="A roster template (CSV)",
+        response_media="text/csv",
     ),
     Operation(method="get", path="/frameworks", summary="Imported skills frameworks"),
     Operation(
@@ -129,6 +211,8 @@ MODELS = [
     api.UpdateStatusRequest,
     api.AwardRequestBody,
     api.AwardResponse,
+    api.BatchRequestBody,
+    api.BatchStatusBody,
 ]
 
 
@@ -148,7 +232,7 @@ def build_openapi(base_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for op in OPERATIONS:
         operation: dict[str, Any] = {"summary": op.summary, "description": op.description}
-        parameters = [part[1:-1] for part in op.path.split("/") if part.startswith("{")]
+        parameters = re.findall(r"\{([^}]+)\}", op.path)
         if parameters:
             operation["parameters"] = [
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

@@ -50,7 +50,7 @@ def test_allocations_are_unique_and_open_a_new_set_when_full(database_url: str, 
 def test_indices_are_random_not_sequential(tmp_path: Path, make_store) -> None:  # type: ignore[no-untyped-def]
     store = make_store(f"sqlite:///{tmp_path / 'db.sqlite3'}", 131_072)
     indices = [s.index for s in store.allocate(200, now=NOW)]
-    assert indices != sorted(indices)
+    assert sorted(indices) != list(range(min(indices), min(indices) + 200))
     assert max(indices) - min(indices) > 100_000
 
 
@@ -67,7 +67,7 @@ def test_set_bit_flips_one_bit_msb_first(tmp_path: Path, make_store) -> None:  #
 
 
 def test_concurrent_workers_never_share_an_index(database_url: str, make_store) -> None:  # type: ignore[no-untyped-def]
-    store = make_store(database_url, 512)
+    store = make_store(database_url, 256)  # small: workers collide and lists fill up
     results: list[list] = []  # type: ignore[type-arg]
     errors: list[BaseException] = []
 

@@ -1,0 +1,201 @@
+"""A batch's results: the summary CSV (one line a roster row) and the zip of wallet files.
+
+Zip layout, one folder a learner (named after their first row), with:
+
+    0002-ana-garcia/wallet-link.txt                  the learner's wallet page
+    0002-ana-garcia/credentials/<achievement>.json   each credential exactly as signed
+    0002-ana-garcia/credentials/<achievement>.png    its badge, credential baked in
+    0002-ana-garcia/credentials/<achievement>.svg    the same as SVG
+    0002-ana-garcia/presentation.json                an unsigned presentation of them all
+    0002-ana-garcia/clr-<framework>.json             a signed CLR per framework (optional)
+
+The zip is written to any binary stream, also an unseekable one (a streamed response).
+"""
+
+import csv
+import io
+import json
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO, Literal
+
+from issuer.frameworks.structure import slugify
+from issuer.services.batches import RowResult
+from issuer.services.wallet import WalletService
+from issuer.store.credentials import StoredCredential
+from issuer.wallet.badge_image import badge_text, render_png, render_svg, supplied_image
+from issuer.wallet.baking import bake_png, bake_svg
+from issuer.wallet.clr import subject_achievement
+from issuer.wallet.presentation import build_presentation, holder_of
+
+SUMMARY_COLUMNS = (
+    "row",
+    "email",
+    "did",
+    "name",
+    "framework",
+    "credentials",
+    "issued_by_batch",
+    "wallet",
+    "credential_urls",
+    "error",
+)
+
+
+def wallet_url(base_url: str, wallet_id: str | None) -> str:
+    """Return the learner's wallet page, or "" without a wallet."""
+    return f"{base_url}/wallet/{wallet_id}" if wallet_id else ""
+
+
+def summary_csv(results: list[RowResult], base_url: str) -> str:
+    """Return the summary CSV: per roster row, its credentials' URLs and the wallet link."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(SUMMARY_COLUMNS)
+    for result in results:
+        row = result.row
+        writer.writerow(
+            [
+                row.number,
+                row.email or "",
+                row.did or "",
+                row.name or "",
+                row.framework,
+                len(result.credentials),
+                result.issued_here,
+                wallet_url(base_url, result.wallet_id),
+                ";".join(c.url for c in result.credentials),
+                result.error or "",
+            ]
+        )
+    return out.getvalue()
+
+
+@dataclass
+class _Learner:
+    folder: str
+    wallet_id: str
+    credentials: dict[str, StoredCredential] = field(default_factory=dict)
+
+
+def learners(results: list[RowResult]) -> list[_Learner]:
+    """Group the rows' credentials by learner (wallet), in roster order."""
+    by_wallet: dict[str, _Learner] = {}
+    for result in results:
+        if not result.wallet_id or not result.credentials:
+            continue
+        if result.wallet_id not in by_wallet:
+            row = result.row
+            label = row.name or (row.email or "").split("@")[0] or (row.did or "")[-12:]
+            folder = f"{row.number:05d}-{slugify(label)[:40] or 'learner'}"
+            by_wallet[result.wallet_id] = _Learner(folder, result.wallet_id)
+        learner = by_wallet[result.wallet_id]
+        for credential in result.credentials:
+            learner.credentials.setdefault(credential.id, credential)
+    return list(by_wallet.values())
+
+
+class _Badges:
+    """Badge images by achievement: drawn once, then baked with each credential."""
+
+    def __init__(self) -> None:
+        self._images: dict[tuple[str, str], tuple[str, bytes]] = {}
+
+    def baked(self, document: str, kind: Literal["png", "svg"]) -> bytes:
+        achievement = subject_achievement(json.loads(document)) or {}
+        key = (kind, json.dumps(achievement, sort_keys=True))
+        if key not in self._images:
+            supplied = supplied_image(achievement)
+            if supplied and supplied[0] == kind:
+                self._images[key] = supplied
+            elif kind == "png":
+                self._images[key] = ("png", render_png(badge_text(achievement)))
+            else:
+                self._images[key] = ("svg", render_svg(badge_text(achievement)).encode())
+        image = self._images[key][1]
+        if kind == "png":
+            return bake_png(image, document)
+        return bake_svg(image, document).encode("utf-8")
+
+
+def _file_stem(credential: StoredCredential) -> str:
+    achievement = credential.achievement_id or credential.id
+    return slugify(achievement.split("/frameworks/", 1)[-1]) or credential.id
+
+
+def write_wallets_zip(
+    out: BinaryIO,
+    results: list[RowResult],
+    *,
+    base_url: str,
+    wallets: WalletService,
+    now: datetime,
+    with_clr: bool = True,
+) -> Iterator[None]:
+    """Write the zip to `out`, yielding after each learner (so a caller can stream it)."""
+    badges = _Badges()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("summary.csv", summary_csv(results, base_url))
+        for learner in learners(results):
+            folder = learner.folder
+            archive.writestr(
+                f"{folder}/wallet-link.txt", wallet_url(base_url, learner.wallet_id) + "\n"
+            )
+            documents: list[dict[str, Any]] = []
+            frameworks: list[str] = []
+            for credential in learner.credentials.values():
+                stem = f"{folder}/credentials/{_file_stem(credential)}"
+                archive.writestr(f"{stem}.json", credential.document)
+                archive.writestr(f"{stem}.png", badges.baked(credential.document, "png"))
+                archive.writestr(f"{stem}.svg", badges.baked(credential.document, "svg"))
+                documents.append(json.loads(credential.document))
+                if credential.framework_id and credential.framework_id not in frameworks:
+                    frameworks.append(credential.framework_id)
+            presentation = build_presentation(
+                documents, presentation_id=f"urn:uuid:{uuid.uuid4()}", holder=holder_of(documents)
+            )
+            archive.writestr(f"{folder}/presentation.json", _json(presentation))
+            if with_clr:
+                for framework_id in frameworks:
+                    clr = wallets.clr(learner.wallet_id, framework_id, now=now)
+                    archive.writestr(f"{folder}/clr-{slugify(framework_id)}.json", _json(clr))
+            yield
+
+
+def _json(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+class ChunkSink(io.RawIOBase):
+    """An unseekable binary stream that keeps what is written until `take()`."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        """Return and forget what was written so far."""
+        data = b"".join(self._chunks)
+        self._chunks.clear()
+        return data
+
+
+def stream_wallets_zip(results: list[RowResult], **options: Any) -> Iterator[bytes]:
+    """Yield the zip's bytes learner by learner (for a streamed HTTP response)."""
+    sink = ChunkSink()
+    for _ in write_wallets_zip(sink, results, **options):
+        data = sink.take()
+        if data:
+            yield data
+    data = sink.take()
+    if data:
+        yield data

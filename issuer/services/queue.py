@@ -1,0 +1,60 @@
+"""The batch worker queue: RQ on Redis (`ISSUER_REDIS_URL`), so more machines can sign.
+
+A job carries only the batch id; the worker reads the roster and options from the
+database and the key from its own key folder, so every worker needs the same
+`ISSUER_DATABASE_URL` and `ISSUER_KEYS_DIR` contents as the service. Each batch has
+one job id (`batch-<id>`): asking again for a batch that is queued or running does
+not queue it twice.
+"""
+
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+DEFAULT_QUEUE = "ler-issuer-batches"
+JOB_FUNCTION = "issuer.jobs.run_batch"
+JOB_TIMEOUT = 6 * 3600
+"""Seconds a batch job may run (a 100,000-row roster at 100 credentials/s fits)."""
+
+
+def job_id(batch_id: str) -> str:
+    """Return the RQ job id of a batch."""
+    return f"batch-{batch_id}"
+
+
+class BatchQueue:
+    """Enqueues batch jobs and builds workers for them."""
+
+    def __init__(self, redis_url: str, name: str = DEFAULT_QUEUE) -> None:
+        self._redis = Redis.from_url(redis_url)
+        self.queue = Queue(name, connection=self._redis)
+
+    def enqueue(self, batch_id: str) -> bool:
+        """Queue the batch's job unless it is queued or running already; True if queued now."""
+        try:
+            job = Job.fetch(job_id(batch_id), connection=self._redis)
+            if job.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED):
+                return False
+        except NoSuchJobError:
+            pass
+        self.queue.enqueue(
+            JOB_FUNCTION,
+            batch_id,
+            job_id=job_id(batch_id),
+            job_timeout=JOB_TIMEOUT,
+            result_ttl=7 * 24 * 3600,
+            failure_ttl=30 * 24 * 3600,
+            description=f"batch {batch_id}",
+        )
+        return True
+
+    def worker(self, **options: Any) -> Worker:
+        """Return an RQ worker for this queue."""
+        return Worker([self.queue], connection=self._redis, **options)
+
+    def close(self) -> None:
+        """Close the Redis connection."""
+        self._redis.close()

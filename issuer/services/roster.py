@@ -1,0 +1,295 @@
+"""Rosters: who gets which credentials in a batch, read from CSV (or JSON rows) and checked.
+
+A roster is CSV with a header row; its columns are `COLUMNS` in any order (any may be
+left out except `framework`, one of `email`/`did` and one of `level`/`statements`).
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first learner
+row 2 (JSON rows: the first is row 1). Reading never stops at the first bad row: every
+problem of every row is returned, so one dry run lists them all.
+
+    roster = read_csv(data)          # RosterFileError if it is not a roster at all
+    for problem in roster.problems:  # row-level problems found without the database
+        print(problem)               # "row 7: email 'ana@' is not an email address"
+"""
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from issuer.errors import InvalidInput
+
+COLUMNS = ("email", "did", "name", "framework", "level", "statements", "evidence", "narrative")
+MAX_ROWS = 100_000
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
+DID_PATTERN = re.compile(r"^did:[a-z0-9]+:\S+$")
+URL_PATTERN = re.compile(r"^https?://\S+$")
+LIMITS = {"email": 320, "did": 2000, "name": 500, "framework": 200, "evidence": 2000}
+NARRATIVE_LIMIT = 10_000
+
+
+class RosterFileError(InvalidInput):
+    """The file is not a roster at all (encoding, header, size); no row was checked."""
+
+    code = "invalid-roster"
+    title = "Invalid roster"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One learner row; `levels` and `statements` are the `;`-separated references."""
+
+    number: int
+    framework: str = ""
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+    levels: tuple[str, ...] = ()
+    statements: tuple[str, ...] = ()
+    evidence: str | None = None
+    narrative: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the row as JSON-able data (stored with the batch)."""
+        return {
+            "number": self.number,
+            "framework": self.framework,
+            "email": self.email,
+            "did": self.did,
+            "name": self.name,
+            "levels": list(self.levels),
+            "statements": list(self.statements),
+            "evidence": self.evidence,
+            "narrative": self.narrative,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "RosterRow":
+        """Return the row stored by `to_json`."""
+        return cls(
+            **{
+                **data,
+                "levels": tuple(data.get("levels", ())),
+                "statements": tuple(data.get("statements", ())),
+            }
+        )
+
+    @property
+    def recipient_label(self) -> str:
+        """Who the row is for, for people: the email, else the DID."""
+        return self.email or self.did or ""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Something wrong with one row (`row` None: with the roster as a whole)."""
+
+    row: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}" if self.row is not None else self.message
+
+    def to_json(self) -> dict[str, Any]:
+        """Return `{"row": n, "detail": "..."}`."""
+        return {"row": self.row, "detail": self.message}
+
+
+@dataclass(frozen=True)
+class Roster:
+    """The rows read, and the problems found in them without looking anything up."""
+
+    rows: list[RosterRow]
+    problems: list[RowProblem] = field(default_factory=list)
+
+    def digest(self, options: dict[str, Any]) -> str:
+        """Return a hash of the rows and the options (the same roster run again has the same)."""
+        data = {"rows": [row.to_json() for row in self.rows], "options": options}
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_csv(data: bytes | str) -> Roster:
+    """Return the rows of a CSV roster; raise `RosterFileError` if it is not one."""
+    text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error as err:
+        raise RosterFileError(f"line {reader.line_num}: not valid CSV ({err})") from err
+    while records and not any(cell.strip() for cell in records[0]):
+        records.pop(0)
+    if not records:
+        raise RosterFileError("the roster is empty (it needs a header row and one row a learner)")
+    header = _header(records[0])
+    rows: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            problems.append(
+                RowProblem(
+                    number,
+                    f"has {len(record)} fields but the header has {len(header)} "
+                    "(quote a value that contains a comma)",
+                )
+            )
+            continue
+        values = dict(zip(header, record, strict=False))
+        row, found = _row(number, values)
+        rows.append(row)
+        problems.extend(found)
+    _check_size(rows)
+    return Roster(rows, problems)
+
+
+def read_rows(items: list[Any]) -> Roster:
+    """Return the rows given as JSON objects (keys as the CSV columns; `statements` and
+    `level` may be lists); row 1 is the first item."""
+    rows: list[RosterRow] = []
+    problems: list[RowProblem] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(RowProblem(number, "must be an object with the roster's columns"))
+            continue
+        unknown = sorted(set(item) - set(COLUMNS) - {"levels"})
+        if unknown:
+            problems.append(RowProblem(number, f"unknown field {unknown[0]!r}"))
+            continue
+        values: dict[str, str] = {}
+        for key, value in item.items():
+            if value is None:
+                continue
+            if isinstance(value, list) and key in ("statements", "level", "levels"):
+                if not all(isinstance(v, str) for v in value):
+                    problems.append(RowProblem(number, f"{key} must be a list of strings"))
+                    break
+                value = ";".join(value)
+            if not isinstance(value, str):
+                problems.append(RowProblem(number, f"{key} must be a string"))
+                break
+            key = "level" if key == "levels" else key
+            values[key] = f"{values[key]};{value}" if key in values else value
+        else:
+            row, found = _row(number, values)
+            rows.append(row)
+            problems.extend(found)
+    _check_size(rows)
+    return Roster(rows, problems)
+
+
+def template_csv() -> str:
+    """Return a roster template: the header and two example rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(
+        [
+            "ana.garcia@example.org",
+            "",
+            "Ana García",
+            "43-4171.00",
+            "Emerging",
+            "",
+            "https://lms.example.org/portfolio/ana",
+            "Completed the front-desk practicum.",
+        ]
+    )
+    writer.writerow(
+        [
+            "",
+            "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH",
+            "Ben Okafor",
+            "43-4171.00",
+            "",
+            "emerging-01;emerging-02",
+            "",
+            "",
+        ]
+    )
+    return out.getvalue()
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise RosterFileError(
+            f"is not UTF-8 text (byte {err.start + 1}); save the roster as 'CSV UTF-8'"
+        ) from err
+
+
+def _header(cells: list[str]) -> list[str]:
+    header = [cell.strip().lower() for cell in cells]
+    if len(header) == 1 and ";" in header[0]:
+        raise RosterFileError("row 1: separate the columns with commas, not semicolons")
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        shown = ", ".join(repr(name) for name in unknown)
+        raise RosterFileError(
+            f"row 1: unknown column {shown} (the columns are: {', '.join(COLUMNS)})"
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise RosterFileError(f"row 1: column {repeated[0]!r} appears twice")
+    missing = []
+    if "framework" not in header:
+        missing.append("framework")
+    if "email" not in header and "did" not in header:
+        missing.append("email or did")
+    if "level" not in header and "statements" not in header:
+        missing.append("level or statements")
+    if missing:
+        raise RosterFileError(f"row 1: the header needs a column {' and '.join(missing)}")
+    return header
+
+
+def _check_size(rows: list[RosterRow]) -> None:
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(f"has {len(rows)} rows; split it into rosters of {MAX_ROWS} at most")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(";") if part.strip())
+
+
+def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProblem]]:
+    """Return the row and its problems (every one of them)."""
+    clean = {key: value.strip() for key, value in values.items()}
+    problems: list[str] = []
+    for key, limit in LIMITS.items():
+        if len(clean.get(key, "")) > limit:
+            problems.append(f"{key} is longer than {limit} characters")
+    if len(clean.get("narrative", "")) > NARRATIVE_LIMIT:
+        problems.append(f"narrative is longer than {NARRATIVE_LIMIT} characters")
+    email, did = clean.get("email") or None, clean.get("did") or None
+    if not email and not did:
+        problems.append("give the learner's email or did")
+    if email and not EMAIL_PATTERN.match(email):
+        problems.append(f"email {email!r} is not an email address")
+    if did and not DID_PATTERN.match(did):
+        problems.append(f"did {did!r} is not a DID (did:method:identifier)")
+    framework = clean.get("framework", "")
+    if not framework:
+        problems.append("give the framework (its id or SOC code)")
+    levels, statements = _split(clean.get("level", "")), _split(clean.get("statements", ""))
+    if not levels and not statements:
+        problems.append("give a level or statements (separated by ';')")
+    evidence = clean.get("evidence") or None
+    if evidence and not URL_PATTERN.match(evidence):
+        problems.append(f"evidence {evidence!r} is not an http(s) URL")
+    row = RosterRow(
+        number=number,
+        framework=framework,
+        email=email,
+        did=did,
+        name=clean.get("name") or None,
+        levels=levels,
+        statements=statements,
+        evidence=evidence,
+        narrative=clean.get("narrative") or None,
+    )
+    return row, [RowProblem(number, message) for message in problems]

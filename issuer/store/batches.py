@@ -1,0 +1,152 @@
+"""Batches (cohort issuance from a roster): the roster as given, options, progress and errors.
+
+A batch's roster rows are stored with it, so a batch interrupted half-way (a killed
+process, a lost worker) can be resumed from the database alone. Progress counters are
+updated in the same transaction as the credentials they count.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, insert, select, update
+
+from issuer.store.database import batches_table
+
+BatchStatus = Literal["queued", "running", "finished", "failed"]
+UNFINISHED: tuple[BatchStatus, ...] = ("queued", "running", "failed")
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    """A batch row without its roster (see `BatchStore.rows`)."""
+
+    id: str
+    status: str
+    source_name: str
+    digest: str
+    options: dict[str, Any]
+    actor: str
+    row_count: int
+    credential_count: int
+    created_at: datetime
+    updated_at: datetime
+    issued: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+_COLUMNS = [c for c in batches_table.c if c.name != "rows_json"]
+
+
+def _batch(row: Any) -> StoredBatch:
+    values = dict(row._mapping)
+    values["options"] = json.loads(values["options"])
+    values["errors"] = json.loads(values["errors"])
+    return StoredBatch(**values)
+
+
+class BatchStore:
+    """Reads and writes batches."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def create(self, batch: StoredBatch, rows: list[dict[str, Any]]) -> None:
+        """Store a new batch with its roster rows."""
+        values = {**batch.__dict__}
+        values["options"] = json.dumps(batch.options, sort_keys=True)
+        values["errors"] = json.dumps(batch.errors, ensure_ascii=False)
+        values["rows_json"] = json.dumps(rows, ensure_ascii=False)
+        with self._engine.begin() as conn:
+            conn.execute(insert(batches_table).values(**values))
+
+    def get(self, batch_id: str) -> StoredBatch | None:
+        """Return the batch `batch_id`, or None."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(*_COLUMNS).where(batches_table.c.id == batch_id)).first()
+        return _batch(row) if row else None
+
+    def rows(self, batch_id: str) -> list[dict[str, Any]]:
+        """Return the roster rows of batch `batch_id` (KeyError if there is no such batch)."""
+        with self._engine.connect() as conn:
+            text = conn.execute(
+                select(batches_table.c.rows_json).where(batches_table.c.id == batch_id)
+            ).scalar()
+        if text is None:
+            raise KeyError(batch_id)
+        return json.loads(text)  # type: ignore[no-any-return]
+
+    def find_unfinished(self, digest: str) -> StoredBatch | None:
+        """Return the newest batch of the same roster and options that did not finish."""
+        table = batches_table
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                select(*_COLUMNS)
+                .where(table.c.digest == digest, table.c.status.in_(UNFINISHED))
+                .order_by(table.c.created_at.desc())
+                .limit(1)
+            ).first()
+        return _batch(row) if row else None
+
+    def recent(self, *, limit: int = 20) -> list[StoredBatch]:
+        """Return the newest batches first."""
+        table = batches_table
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(*_COLUMNS).order_by(table.c.created_at.desc(), table.c.id).limit(limit)
+            ).all()
+        return [_batch(row) for row in rows]
+
+    def start(self, batch_id: str, now: datetime) -> None:
+        """Mark the batch running, its counters reset (a resumed batch counts again)."""
+        self._update(
+            batch_id,
+            status="running",
+            issued=0,
+            skipped=0,
+            failed=0,
+            errors="[]",
+            started_at=now,
+            updated_at=now,
+            finished_at=None,
+        )
+
+    def set_progress(
+        self, conn: Connection, batch_id: str, *, issued: int, skipped: int, now: datetime
+    ) -> None:
+        """Record the run's counters so far, in the caller's transaction."""
+        conn.execute(
+            update(batches_table)
+            .where(batches_table.c.id == batch_id)
+            .values(issued=issued, skipped=skipped, updated_at=now)
+        )
+
+    def record_errors(
+        self, batch_id: str, errors: list[dict[str, Any]], failed: int, now: datetime
+    ) -> None:
+        """Replace the batch's errors (by row) and its count of failed rows."""
+        self._update(
+            batch_id,
+            errors=json.dumps(errors, ensure_ascii=False),
+            failed=failed,
+            updated_at=now,
+        )
+
+    def finish(self, batch_id: str, *, status: BatchStatus, now: datetime, **counters: int) -> None:
+        """Mark the batch finished (or failed), with its final counters."""
+        self._update(batch_id, status=status, finished_at=now, updated_at=now, **counters)
+
+    def set_status(self, batch_id: str, status: BatchStatus, now: datetime) -> None:
+        """Change the status only (e.g. back to queued when re-enqueued)."""
+        self._update(batch_id, status=status, updated_at=now)
+
+    def _update(self, batch_id: str, **values: Any) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(batches_table).where(batches_table.c.id == batch_id).values(**values)
+            )

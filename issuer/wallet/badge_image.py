@@ -1,0 +1,248 @@
+"""Generated badge images: a round badge naming the occupation, the level and the topic.
+
+    text = badge_text(credential["credentialSubject"]["achievement"])
+    svg = render_svg(text)     # str, legible in any browser, text escaped
+    png = render_png(text)     # bytes, drawn with Pillow's bundled font
+
+Both are deterministic (same text, same Pillow: same bytes) and lay out the same lines:
+long text is wrapped by measuring it with the font the PNG is drawn with, and cut with
+"…" when it would not fit. The colour follows the level's rank. An achievement that
+supplies its own image as a `data:` URI (PNG or SVG) is baked into that instead
+(`supplied_image`); remote images are never fetched.
+"""
+
+import base64
+import binascii
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+from urllib.parse import unquote_to_bytes
+from xml.sax.saxutils import escape, quoteattr
+
+from PIL import Image, ImageDraw, ImageFont
+
+SIZE = 600
+"""Width and height of the badge, in pixels (PNG) and user units (SVG)."""
+_SCALE = 2  # the PNG is drawn at twice the size and scaled down, for smooth edges
+
+PALETTE = ("#1d4e89", "#0b6e4f", "#6a1b9a", "#8a3b00", "#a0153e", "#37474f", "#00545e")
+"""Badge colours by level rank (white text on each has a contrast ratio above 7:1)."""
+NEUTRAL = "#2f3e46"
+FONT_FAMILY = "Aileron, 'DejaVu Sans', Helvetica, Arial, sans-serif"
+
+_LEVEL_TEXT = re.compile(r"^Level (\d+) of (\d+): (.+)$")
+
+
+@dataclass(frozen=True)
+class BadgeText:
+    """What a badge says. Only `title` is required."""
+
+    title: str
+    level: str | None = None
+    topic: str | None = None
+    code: str | None = None
+    rank: int | None = None
+
+    @property
+    def colour(self) -> str:
+        """The badge colour: by level rank, neutral without a level."""
+        return PALETTE[(self.rank - 1) % len(PALETTE)] if self.rank else NEUTRAL
+
+    @property
+    def description(self) -> str:
+        """One sentence saying everything on the badge (the image's text alternative)."""
+        parts = [self.title, self.level, self.topic, self.code]
+        return "Badge: " + ", ".join(p for p in parts if p) + "."
+
+
+def _alignments(achievement: dict[str, Any], target_type: str) -> list[dict[str, Any]]:
+    return [
+        a
+        for a in achievement.get("alignment") or []
+        if isinstance(a, dict) and a.get("targetType") == target_type
+    ]
+
+
+def _level_description(achievement: dict[str, Any]) -> str | None:
+    """Return "Level R of N: Label" from a level alignment or a level's rubric, if any."""
+    for alignment in _alignments(achievement, "ext:ProficiencyLevel"):
+        if isinstance(alignment.get("targetDescription"), str):
+            return str(alignment["targetDescription"])
+    for result in achievement.get("resultDescription") or []:
+        if not isinstance(result, dict):
+            continue
+        for rubric in result.get("rubricCriterionLevel") or []:
+            if isinstance(rubric, dict) and rubric.get("id") == result.get("requiredLevel"):
+                description = rubric.get("description")
+                return description if isinstance(description, str) else None
+    return None
+
+
+def badge_text(achievement: dict[str, Any]) -> BadgeText:
+    """Return what the badge of an Achievement (JSON, as in a credential) says."""
+    name = str(achievement.get("name") or "Achievement")
+    occupations = _alignments(achievement, "ext:ONetSocOccupation")
+    if not occupations:
+        return BadgeText(title=name)
+    occupation = occupations[0]
+    title = str(occupation.get("targetName") or name)
+    code = f"O*NET-SOC {occupation['targetCode']}" if occupation.get("targetCode") else None
+    level, rank = None, None
+    match = _LEVEL_TEXT.match(_level_description(achievement) or "")
+    if match:
+        rank = int(match.group(1))
+        level = f"{match.group(3)} · level {rank} of {match.group(2)}"
+    statements = _alignments(achievement, "ext:CompetencyStatement")
+    if statements:
+        topic = f"All {len(statements)} competency statements"
+    else:
+        topic = name if name != title else None
+    return BadgeText(title=title, level=level, topic=topic, code=code, rank=rank)
+
+
+# layout ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    y: int
+    size: int
+    fill: str
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    font = ImageFont.load_default(size=size)
+    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow needs FreeType support"
+    return font
+
+
+def wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
+    """Return `text` in at most `max_lines` lines no wider than `width` at font `size`."""
+    font = _font(size)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if font.getlength(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while font.getlength(current) > width:  # a word longer than a line
+            cut = len(current)
+            while cut > 1 and font.getlength(current[:cut]) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and font.getlength(last + "…") > width:
+            last = last[:-1].rstrip()
+        lines[-1] = last + "…"
+    return lines
+
+
+def _layout(text: BadgeText) -> tuple[list[_Line], int | None]:
+    """Return the lines to draw and the vertical centre of the level ribbon (if any)."""
+    lines: list[_Line] = []
+    if text.code:
+        lines.append(_Line(text.code, 150, 22, "#ffffff"))
+    title = wrap(text.title, 40, 420, 3)
+    top = 232 - 24 * (len(title) - 1)
+    lines += [_Line(t, top + 48 * n, 40, "#ffffff") for n, t in enumerate(title)]
+    ribbon = None
+    if text.level:
+        ribbon = 350
+        level = wrap(text.level, 28, 470, 1)[0]
+        lines.append(_Line(level, ribbon + 10, 28, text.colour))
+    if text.topic:
+        topic = wrap(text.topic, 28, 320, 3)
+        lines += [_Line(t, 430 + 36 * n, 28, "#ffffff") for n, t in enumerate(topic)]
+    return lines, ribbon
+
+
+# SVG ------------------------------------------------------------------------------------
+
+
+def render_svg(text: BadgeText) -> str:
+    """Return the badge as an SVG document (UTF-8 text)."""
+    lines, ribbon = _layout(text)
+    label = quoteattr(text.description)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE}" height="{SIZE}" '
+        f'viewBox="0 0 {SIZE} {SIZE}" role="img" aria-label={label}>',
+        f"<title>{escape(text.description)}</title>",
+        f'<circle cx="300" cy="300" r="296" fill="{text.colour}"/>',
+        '<circle cx="300" cy="300" r="272" fill="none" stroke="#ffffff" stroke-width="6"/>',
+    ]
+    if ribbon is not None:
+        parts.append(
+            f'<rect x="40" y="{ribbon - 28}" width="520" height="56" rx="8" fill="#ffffff"/>'
+        )
+    parts.append(f'<g font-family="{FONT_FAMILY}" text-anchor="middle">')
+    parts += [
+        f'<text x="300" y="{line.y}" font-size="{line.size}" fill="{line.fill}">'
+        f"{escape(line.text)}</text>"
+        for line in lines
+    ]
+    parts.append("</g></svg>\n")
+    return "".join(parts)
+
+
+# PNG ------------------------------------------------------------------------------------
+
+
+def render_png(text: BadgeText) -> bytes:
+    """Return the badge as PNG bytes (RGBA, transparent outside the circle)."""
+    big = SIZE * _SCALE
+    image = Image.new("RGBA", (big, big), (255, 255, 255, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((8, 8, big - 8, big - 8), fill=text.colour)
+    inset = 28 * _SCALE
+    draw.ellipse((inset, inset, big - inset, big - inset), outline="#ffffff", width=6 * _SCALE)
+    lines, ribbon = _layout(text)
+    if ribbon is not None:
+        box = (40 * _SCALE, (ribbon - 28) * _SCALE, 560 * _SCALE, (ribbon + 28) * _SCALE)
+        draw.rounded_rectangle(box, radius=8 * _SCALE, fill="#ffffff")
+    for line in lines:
+        # SVG places the baseline at y; Pillow's "ms" anchor is middle/baseline
+        draw.text(
+            (300 * _SCALE, line.y * _SCALE),
+            line.text,
+            font=_font(line.size * _SCALE),
+            fill=line.fill,
+            anchor="ms",
+        )
+    image = image.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=6)
+    return out.getvalue()
+
+
+# supplied images ------------------------------------------------------------------------
+
+_DATA_URI = re.compile(r"^data:(image/png|image/svg\+xml)(;base64)?,(.*)$", re.S)
+
+
+def supplied_image(achievement: dict[str, Any]) -> tuple[Literal["png", "svg"], bytes] | None:
+    """Return the achievement's own image if it is given inline as a PNG or SVG `data:` URI."""
+    image = achievement.get("image")
+    source = image.get("id") if isinstance(image, dict) else image
+    match = _DATA_URI.match(source) if isinstance(source, str) else None
+    if match is None:
+        return None
+    media, is_base64, payload = match.groups()
+    try:
+        data = base64.b64decode(payload, validate=True) if is_base64 else unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
+    return ("png" if media == "image/png" else "svg"), data

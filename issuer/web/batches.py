@@ -1,0 +1,363 @@
+"""Cohort issuance over HTTP, and its page in the issuer console.
+
+API (bearer token):
+    POST /batches                      a roster (multipart `roster`, text/csv, or JSON rows) -> 202
+    GET  /batches                      the newest batches
+    GET  /batches/{id}                 progress: counts, status, errors by row
+    GET  /batches/{id}/summary.csv     each row's credentials and wallet link
+    GET  /batches/{id}/wallets.zip     each learner's wallet files (`?clr=false`: no CLRs)
+    GET  /batches/template.csv         a roster template (public)
+
+Console (signed-in session, CSRF-checked form):
+    GET  /issue/batches                upload form and the newest batches
+    POST /issue/batches                check (dry run) or start a roster
+    GET  /issue/batches/{id}           progress (refreshes itself while running)
+    GET  /issue/batches/{id}/summary.csv, /wallets.zip
+
+Without `ISSUER_REDIS_URL` a batch runs in a thread of this process (signing in worker
+processes); with it, the batch goes to the RQ queue for `ler-issuer worker`.
+"""
+
+import logging
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from issuer.errors import Conflict, InvalidInput
+from issuer.model.api import BatchOptionsBody, BatchRequestBody
+from issuer.model.credential import format_datetime_z
+from issuer.services.batch_results import stream_wallets_zip, summary_csv
+from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
+from issuer.services.roster import Roster, read_csv, read_rows, template_csv
+from issuer.store.batches import StoredBatch
+from issuer.web import services
+from issuer.web.auth import current_actor, require_token
+from issuer.web.console import signed_in, signed_in_actor
+from issuer.web.problems import problem
+from issuer.web.requests import json_body
+from issuer.web.session import check_csrf
+from issuer.wiring import Services
+
+bp = Blueprint("batches", __name__)
+log = logging.getLogger(__name__)
+
+MAX_ROSTER_BYTES = 32 * 1024 * 1024
+TRUE = ("1", "true", "yes", "on")
+
+_running: set[str] = set()
+_running_lock = threading.Lock()
+
+
+# Starting a batch -------------------------------------------------------------------------
+
+
+def start(svc: Services, batch: StoredBatch) -> str:
+    """Queue the batch (Redis) or run it in a thread here; return "queue" or "thread"."""
+    if svc.settings.redis_url:
+        from issuer.services.queue import BatchQueue
+
+        queue = BatchQueue(svc.settings.redis_url, svc.settings.batch_queue)
+        try:
+            svc.batches.mark_queued(batch.id, datetime.now(UTC))
+            queue.enqueue(batch.id)
+        finally:
+            queue.close()
+        return "queue"
+    with _running_lock:
+        if batch.id in _running:
+            return "thread"
+        _running.add(batch.id)
+    threading.Thread(
+        target=_run_in_thread, args=(svc, batch.id), name=f"batch-{batch.id}", daemon=True
+    ).start()
+    return "thread"
+
+
+def _run_in_thread(svc: Services, batch_id: str) -> None:
+    try:
+        svc.batches.run(batch_id)
+    except Exception:
+        log.exception("batch %s stopped", batch_id)  # the batch records the error too
+    finally:
+        with _running_lock:
+            _running.discard(batch_id)
+
+
+def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
+    """Return the posted roster, its options and its name; 400/415 if there is none."""
+    request.max_content_length = MAX_ROSTER_BYTES
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("roster")
+        if upload is None or not upload.filename:
+            raise BadRequest("send the roster CSV as the form field 'roster'")
+        form = request.form
+        options = BatchOptionsBody(
+            replace=form.get("replace", "").lower() in TRUE,
+            dryRun=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
+            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",  # type: ignore[arg-type]
+        )
+        return read_csv(upload.read()), options, upload.filename
+    if request.mimetype == "text/csv":
+        args = request.args
+        options = BatchOptionsBody(
+            replace=args.get("replace", "").lower() in TRUE,
+            dryRun=args.get("dryRun", "").lower() in TRUE,
+        )
+        return read_csv(request.get_data()), options, "roster.csv"
+    if request.is_json:
+        data = json_body()
+        if not isinstance(data, dict):
+            raise InvalidInput("the body must be a JSON object with 'rows'")
+        body = BatchRequestBody.model_validate(data)
+        return read_rows(body.rows), body.options, "rows.json"
+    raise UnsupportedMediaType(
+        "send the roster as multipart/form-data (field 'roster'), text/csv, "
+        'or JSON {"rows": [...]}'
+    )
+
+
+# API --------------------------------------------------------------------------------------
+
+
+@bp.get("/batches/template.csv")
+def template() -> Response:
+    """A roster template: the header and two example rows."""
+    return _csv(template_csv(), "roster-template.csv")
+
+
+@bp.post("/batches")
+@require_token
+def create() -> Response:
+    """Check a roster and start issuing it (202), or only check it (`dryRun`: 200)."""
+    roster, body, source = _read_roster()
+    options = BatchOptions(replace=body.replace, cryptosuite=body.cryptosuite)
+    svc = services()
+    if body.dry_run:
+        return jsonify(_report_json(svc.batches.check(roster, options)))
+    try:
+        batch, resumed = svc.batches.submit(
+            roster, options=options, source_name=source, actor=current_actor(), now=_now()
+        )
+    except RosterProblems as err:
+        return _roster_problem(err)
+    if batch.id not in _running:
+        start(svc, batch)
+    out = jsonify({**_batch_json(svc.batches.get(batch.id)), "resumed": resumed})
+    out.status_code = 202
+    out.headers["Location"] = url_for("batches.progress", batch_id=batch.id)
+    return out
+
+
+@bp.get("/batches")
+@require_token
+def recent() -> Response:
+    """The newest batches (`?limit=`, at most 100)."""
+    try:
+        limit = min(int(request.args.get("limit", 20)), 100)
+    except ValueError as err:
+        raise InvalidInput("limit must be a whole number") from err
+    return jsonify({"batches": [_batch_json(b) for b in services().batches.recent(limit=limit)]})
+
+
+@bp.get("/batches/<batch_id>")
+@require_token
+def progress(batch_id: str) -> Response:
+    """A batch's progress: counts, status and errors by row."""
+    return jsonify(_batch_json(services().batches.get(batch_id)))
+
+
+@bp.get("/batches/<batch_id>/summary.csv")
+@require_token
+def summary(batch_id: str) -> Response:
+    """Each roster row: the learner, their credentials' URLs and their wallet link."""
+    return _summary(batch_id)
+
+
+@bp.get("/batches/<batch_id>/wallets.zip")
+@require_token
+def wallets(batch_id: str) -> Response:
+    """A zip with a folder of wallet files per learner (streamed as it is made)."""
+    return _wallets(batch_id)
+
+
+# Console ----------------------------------------------------------------------------------
+
+
+@bp.get("/issue/batches")
+@signed_in
+def console_page() -> str:
+    """The roster upload form and the newest batches."""
+    return _page()
+
+
+@bp.post("/issue/batches")
+@signed_in
+def console_submit() -> Response | tuple[str, int] | str:
+    """Check the uploaded roster (dry run) or start issuing it."""
+    check_csrf()
+    try:
+        roster, body, source = _read_roster()
+    except (BadRequest, InvalidInput) as err:
+        detail = err.description if isinstance(err, BadRequest) else str(err)
+        return _page(error=f"The roster could not be read: {detail}"), 422
+    options = BatchOptions(replace=body.replace)
+    svc = services()
+    if body.dry_run:
+        report = svc.batches.check(roster, options)
+        return _page(report=report, source=source), 200
+    try:
+        batch, _ = svc.batches.submit(
+            roster,
+            options=options,
+            source_name=source,
+            actor=signed_in_actor() or "console",
+            now=_now(),
+        )
+    except RosterProblems as err:
+        return _page(problems=err.problems, source=source), 422
+    if batch.id not in _running:
+        start(svc, batch)
+    return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
+
+
+@bp.get("/issue/batches/<batch_id>")
+@signed_in
+def console_batch(batch_id: str) -> str:
+    """A batch's progress; the page reloads itself every few seconds until it is done."""
+    batch = services().batches.get(batch_id)
+    refresh = batch.status in ("queued", "running") and request.args.get("refresh") != "off"
+    return render_template(
+        "issue_batches.html", batch=batch, view=_batch_json(batch), refresh=refresh
+    )
+
+
+@bp.get("/issue/batches/<batch_id>/summary.csv")
+@signed_in
+def console_summary(batch_id: str) -> Response:
+    """The summary CSV, for the signed-in console."""
+    return _summary(batch_id)
+
+
+@bp.get("/issue/batches/<batch_id>/wallets.zip")
+@signed_in
+def console_wallets(batch_id: str) -> Response:
+    """The wallet files zip, for the signed-in console."""
+    return _wallets(batch_id)
+
+
+def _page(**context: Any) -> str:
+    return render_template(
+        "issue_batches.html", batches=services().batches.recent(limit=10), **context
+    )
+
+
+# Shared -----------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _finished(batch_id: str) -> StoredBatch:
+    batch = services().batches.get(batch_id)
+    if batch.status != "finished":
+        raise Conflict(f"batch {batch_id} is {batch.status}; its results come when it finishes")
+    return batch
+
+
+def _summary(batch_id: str) -> Response:
+    _finished(batch_id)
+    svc = services()
+    text = summary_csv(svc.batches.results(batch_id), svc.settings.base_url)
+    return _csv(text, f"batch-{batch_id}-summary.csv")
+
+
+def _wallets(batch_id: str) -> Response:
+    _finished(batch_id)
+    svc = services()
+    results = svc.batches.results(batch_id)
+    with_clr = request.args.get("clr", "true").lower() in TRUE
+
+    def generate() -> Iterator[bytes]:
+        yield from stream_wallets_zip(
+            results,
+            base_url=svc.settings.base_url,
+            wallets=svc.wallet,
+            now=_now(),
+            with_clr=with_clr,
+        )
+
+    response = Response(stream_with_context(generate()), mimetype="application/zip")
+    response.headers["Content-Disposition"] = f'attachment; filename="batch-{batch_id}-wallets.zip"'
+    return response
+
+
+def _csv(text: str, filename: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _roster_problem(err: RosterProblems) -> Response:
+    return problem(
+        422,
+        err.title,
+        str(err),
+        err.code,
+        errors=[p.to_json() for p in err.problems],
+    )
+
+
+def _time(value: datetime | None) -> str | None:
+    return format_datetime_z(value) if value else None
+
+
+def _batch_json(batch: StoredBatch) -> dict[str, Any]:
+    base = url_for("batches.progress", batch_id=batch.id)
+    return {
+        "id": batch.id,
+        "status": batch.status,
+        "source": batch.source_name,
+        "rows": batch.row_count,
+        "credentials": batch.credential_count,
+        "issued": batch.issued,
+        "skipped": batch.skipped,
+        "failed": batch.failed,
+        "done": batch.issued + batch.skipped,
+        "options": batch.options,
+        "errors": batch.errors,
+        "createdAt": _time(batch.created_at),
+        "startedAt": _time(batch.started_at),
+        "finishedAt": _time(batch.finished_at),
+        "links": {
+            "self": base,
+            "summary": f"{base}/summary.csv",
+            "wallets": f"{base}/wallets.zip",
+        },
+    }
+
+
+def _report_json(report: CheckReport) -> dict[str, Any]:
+    return {
+        "dryRun": True,
+        "valid": not report.problems,
+        "rows": report.rows,
+        "credentials": report.credentials,
+        "toIssue": report.to_issue,
+        "toReplace": report.to_replace,
+        "skipped": report.skipped,
+        "problems": [p.to_json() for p in report.problems],
+    }

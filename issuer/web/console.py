@@ -1,0 +1,304 @@
+"""The issuer console: sign in with an API token, issue from a framework, revoke or suspend.
+
+    GET  /issue                               sign-in form, or choose a framework / the award form
+    POST /issue/sign-in, /issue/sign-out
+    POST /issue/preview                       what would be issued (nothing is stored)
+    POST /issue/award                         issue (the same AwardService as POST /awards)
+    GET  /issue/credentials                   issued credentials, newest first
+    POST /issue/credentials/{uuid}/status     revoke, suspend or reinstate (StatusService)
+
+The token is kept in the signed session cookie and checked again on every request, so a
+revoked token ends the session. Every form carries the session's CSRF token.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar, cast
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from pydantic import ValidationError
+
+from issuer.credentials.compose import Recipient
+from issuer.errors import Conflict, InvalidInput, NotFound
+from issuer.frameworks.mapping import framework_name
+from issuer.frameworks.structure import Framework
+from issuer.model.api import AwardRecipient
+from issuer.model.credential import Evidence
+from issuer.services.awards import (
+    AwardRequest,
+    dedupe_key,
+    recipient_key,
+    select_achievements,
+)
+from issuer.services.status import StatusAction
+from issuer.services.wallet import credential_state
+from issuer.wallet.describe import describe_credential
+from issuer.web import services
+from issuer.web.auth import authenticate
+from issuer.web.session import check_csrf
+
+bp = Blueprint("console", __name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+PAGE_SIZE = 25
+
+
+def signed_in_actor() -> str | None:
+    """Return who is signed in to the console (their token still valid), or None."""
+    token = session.get("token")
+    if not isinstance(token, str):
+        return None
+    actor = authenticate(token)
+    if actor is None:
+        session.pop("token", None)
+        return None
+    return f"console:{actor}"
+
+
+def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
+    html = render_template("issue_signin.html", error=error)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def signed_in(view: Callable[P, R]) -> Callable[P, R | Response]:
+    """Show the sign-in form (401) instead of `view` unless someone is signed in."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        if signed_in_actor() is None:
+            return _sign_in_page("Sign in with an API token to use the issuer console.", 401)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/issue")
+def issue() -> Response | str:
+    """Sign in, or choose a framework and fill in the award form."""
+    if signed_in_actor() is None:
+        return _sign_in_page()
+    catalog = services().frameworks
+    frameworks = catalog.list()
+    chosen = request.args.get("framework")
+    framework = None
+    if chosen:
+        try:
+            framework = catalog.get(chosen)
+        except NotFound:
+            flash(f"There is no framework {chosen!r}; choose one from the list.", "error")
+    form = AwardForm.from_values(request.args) if framework else AwardForm()
+    return render_template(
+        "issue.html",
+        frameworks=[(f.id, framework_name(f)) for f in frameworks],
+        framework=framework,
+        framework_label=framework_name(framework) if framework else None,
+        form=form,
+    )
+
+
+@bp.post("/issue/sign-in")
+def sign_in() -> Response:
+    """Check the token and keep it in the session."""
+    check_csrf()
+    token = request.form.get("token", "").strip()
+    if not token or authenticate(token) is None:
+        return _sign_in_page("That token was not accepted. Check it and try again.", 401)
+    session.clear()  # a new session (and CSRF token) after signing in
+    session["token"] = token
+    session.permanent = True
+    return redirect(url_for("console.issue"), code=303)
+
+
+@bp.post("/issue/sign-out")
+def sign_out() -> Response:
+    """Forget the token."""
+    check_csrf()
+    session.clear()
+    return redirect(url_for("console.issue"), code=303)
+
+
+@dataclass
+class AwardForm:
+    """The award form's fields, as posted (or passed back to the form to change them)."""
+
+    framework: str = ""
+    statements: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    email: str = ""
+    did: str = ""
+    name: str = ""
+    narrative: str = ""
+    evidence: str = ""
+    suspendable: bool = False
+
+    @classmethod
+    def from_values(cls, values: Any) -> "AwardForm":
+        """Read the form from request values (a MultiDict)."""
+        return cls(
+            framework=values.get("framework", "").strip(),
+            statements=values.getlist("statements"),
+            levels=values.getlist("levels"),
+            email=values.get("email", "").strip(),
+            did=values.get("did", "").strip(),
+            name=values.get("name", "").strip(),
+            narrative=values.get("narrative", "").strip(),
+            evidence=values.get("evidence", "").strip(),
+            suspendable=values.get("suspendable") == "yes",
+        )
+
+    def request(self) -> AwardRequest:
+        """Return the award this form asks for; raise `InvalidInput` with a readable message."""
+        try:
+            recipient = AwardRecipient(
+                email=self.email or None, did=self.did or None, name=self.name or None
+            )
+        except ValidationError as err:
+            first = err.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "learner"
+            message = str(first["msg"]).removeprefix("Value error, ")
+            raise InvalidInput(f"learner {where}: {message}") from None
+        if self.evidence and not self.evidence.startswith(("https://", "http://")):
+            raise InvalidInput("the evidence link must start with https:// or http://")
+        return AwardRequest(
+            framework=self.framework,
+            recipient=Recipient(email=recipient.email, did=recipient.did, name=recipient.name),
+            statements=tuple(self.statements),
+            levels=tuple(self.levels),
+            evidence=(Evidence(id=self.evidence),) if self.evidence else (),
+            narrative=self.narrative or None,
+            status_purpose="suspension" if self.suspendable else "revocation",
+        )
+
+
+def _form_error(form: AwardForm, error: str) -> tuple[str, int]:
+    catalog = services().frameworks
+    framework: Framework | None
+    try:
+        framework = catalog.get(form.framework)
+    except NotFound:
+        framework = None
+    html = render_template(
+        "issue.html",
+        frameworks=[(f.id, framework_name(f)) for f in catalog.list()],
+        framework=framework,
+        framework_label=framework_name(framework) if framework else None,
+        form=form,
+        error=error,
+    )
+    return html, 422
+
+
+@bp.post("/issue/preview")
+@signed_in
+def preview() -> tuple[str, int] | str:
+    """Show what would be issued, with a button to issue it."""
+    check_csrf()
+    form = AwardForm.from_values(request.form)
+    catalog = services().frameworks
+    try:
+        award = form.request()
+        framework = catalog.get(form.framework)
+        selected = select_achievements(framework, catalog.achievements(framework.id), award)
+    except (InvalidInput, NotFound) as err:
+        return _form_error(form, str(err))
+    recipient = recipient_key(award.recipient)
+    keys = [dedupe_key(framework.id, s.achievement.id, recipient) for s in selected]
+    existing = services().credentials.find_active(keys)
+    return render_template(
+        "issue_preview.html",
+        form=form,
+        framework_label=framework_name(framework),
+        items=[
+            {"achievement": s.achievement, "kind": s.kind, "existing": key in existing}
+            for s, key in zip(selected, keys, strict=True)
+        ],
+        new=sum(1 for key in keys if key not in existing),
+    )
+
+
+@bp.post("/issue/award")
+@signed_in
+def award() -> tuple[str, int] | str:
+    """Issue the previewed award."""
+    check_csrf()
+    form = AwardForm.from_values(request.form)
+    try:
+        request_ = form.request()
+        result = services().awards.award(
+            request_, now=datetime.now(UTC), actor=cast(str, signed_in_actor())
+        )
+    except InvalidInput as err:
+        return _form_error(form, str(err))
+    base = services().settings.base_url
+    return render_template(
+        "issue_done.html",
+        framework_label=framework_name(result.framework),
+        credentials=result.credentials,
+        base_url=base,
+        wallet=f"{base}/wallet/{result.wallet_id}" if result.wallet_id else None,
+        issued=sum(1 for c in result.credentials if not c.existing),
+    )
+
+
+@bp.get("/issue/credentials")
+@signed_in
+def credentials() -> str:
+    """Issued credentials, newest first, with revoke and suspend buttons."""
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    rows, total = services().credentials.recent(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    now = datetime.now(UTC)
+    items = []
+    for row in rows:
+        view = describe_credential(_json(row.document))
+        items.append({"row": row, "view": view, "state": credential_state(row, now)})
+    return render_template(
+        "issue_credentials.html",
+        items=items,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        base_url=services().settings.base_url,
+    )
+
+
+def _json(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+ACTIONS: dict[str, tuple[StatusAction, str]] = {
+    "revoke": ("revoke", "revoked"),
+    "suspend": ("suspend", "suspended"),
+    "unsuspend": ("unsuspend", "reinstated"),
+}
+
+
+@bp.post("/issue/credentials/<credential_id>/status")
+@signed_in
+def change_status(credential_id: str) -> Response:
+    """Revoke, suspend or reinstate one credential, then go back to the list."""
+    check_csrf()
+    action = request.form.get("action", "")
+    if action not in ACTIONS:
+        raise InvalidInput("choose revoke, suspend or unsuspend")
+    stored = services().credentials.get(credential_id)
+    if stored is None:
+        raise NotFound("no such credential was issued here")
+    verb, done = ACTIONS[action]
+    try:
+        outcome = services().status.change(
+            stored.url, verb, now=datetime.now(UTC), actor=cast(str, signed_in_actor())
+        )
+        message = f"{stored.url} is {'now' if outcome.changed else 'already'} {done}."
+        flash(message, "success")
+    except Conflict as err:
+        flash(f"Not changed: {err}.", "error")
+    page = request.form.get("page", "1")
+    return redirect(url_for("console.credentials", page=page), code=303)

@@ -1,0 +1,145 @@
+"""The verify page for employers: paste JSON, upload a file (JSON, PNG or SVG) or open a link.
+
+    GET  /verify                          the form
+    GET  /verify?credential={link}        verify a credential issued here, by its link or uuid
+    POST /verify                          verify pasted text or an uploaded file
+    GET  /credentials/{uuid}/verify       the public verification page of one credential
+                                          (what its QR code and LinkedIn link open)
+
+Every check is shown in plain words, then what the learner achieved. A baked image is
+opened, its credential taken out and verified as usual.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from issuer.errors import InvalidInput
+from issuer.model.verification import VerificationResult
+from issuer.wallet.describe import describe_credential
+from issuer.wallet.files import FileKind, parse_json, read_credential_file
+from issuer.web import services
+from issuer.web.wallet import credential_by_uuid
+
+bp = Blueprint("verify_page", __name__)
+
+CHECK_LABELS = {
+    "shape": "Format",
+    "proof": "Signature",
+    "issuer": "Issuer",
+    "holder": "Holder",
+    "challenge": "Challenge",
+    "domain": "Domain",
+    "validFrom": "Start date",
+    "validUntil": "Expiry date",
+    "credentialStatus": "Revocation and suspension",
+    "credentialSchema": "Data format (schema)",
+    "credentials": "Credentials inside",
+}
+STATUS_WORDS = {"passed": "Passed", "failed": "Failed", "warning": "Warning"}
+SOURCES = {
+    "json": "the JSON you gave",
+    "png": "the PNG badge image you uploaded (the credential baked into it)",
+    "svg": "the SVG badge image you uploaded (the credential baked into it)",
+}
+
+
+def _checks(result: VerificationResult) -> list[dict[str, str]]:
+    return [
+        {
+            "label": CHECK_LABELS.get(check.name, check.name),
+            "status": check.status,
+            "status_word": STATUS_WORDS[check.status],
+            "message": check.message,
+        }
+        for check in result.checks
+    ]
+
+
+def result_view(result: VerificationResult) -> dict[str, Any]:
+    """Return a verification result arranged for the page (checks and achievements)."""
+    document = result.document if isinstance(result.document, dict) else {}
+    return {
+        "verified": result.verified,
+        "kind": result.kind,
+        "checks": _checks(result),
+        "credential": describe_credential(document) if result.kind == "credential" else None,
+        "holder": result.summary.holder,
+        "items": [
+            {
+                "verified": item.verified,
+                "checks": _checks(item),
+                "credential": describe_credential(
+                    item.document if isinstance(item.document, dict) else {}
+                ),
+            }
+            for item in result.credentials
+        ],
+    }
+
+
+def _render(
+    document: dict[str, Any] | None = None,
+    *,
+    source: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    view = None
+    if document is not None:
+        result = services().verifier.document(document, now=datetime.now(UTC))
+        view = result_view(result)
+    html = render_template(
+        "verify.html", result=view, source=source, error=error, link=request.args.get("credential")
+    )
+    return html, status
+
+
+@bp.get("/verify")
+def verify_form() -> tuple[str, int]:
+    """The form; with `?credential=`, the result for a credential issued here."""
+    link = request.args.get("credential", "").strip()
+    if not link:
+        return _render()
+    prefix = f"{services().settings.base_url}/credentials/"
+    reference = link.removeprefix(prefix).split("/", 1)[0].split("?", 1)[0]
+    if link != reference and not link.startswith(prefix):
+        return _render(
+            error="Only credentials issued by this service can be opened by link here. Ask the "
+            "learner for the credential file (JSON, PNG or SVG badge) and upload it instead.",
+            status=422,
+        )
+    stored = services().credentials.get(reference)
+    if stored is None:
+        return _render(error=f"No credential was issued here under {link}.", status=404)
+    return _render(parse_json(stored.document), source=f"the credential at {stored.url}")
+
+
+@bp.post("/verify")
+def verify_submit() -> tuple[str, int]:
+    """Verify pasted JSON or an uploaded file (JSON, or a PNG or SVG badge)."""
+    upload = request.files.get("file")
+    text = request.form.get("text", "")
+    if upload is not None and upload.filename:
+        data = upload.read()
+    elif text.strip():
+        data = text.encode("utf-8")
+    else:
+        return _render(
+            error="Paste a credential, choose a file, or enter a credential link.", status=422
+        )
+    try:
+        kind: FileKind
+        kind, document = read_credential_file(data)
+    except InvalidInput as err:
+        where = f"The file {upload.filename}" if upload and upload.filename else "What you pasted"
+        return _render(error=f"{where}: {err}.", status=422)
+    return _render(document, source=SOURCES[kind])
+
+
+@bp.get("/credentials/<credential_id>/verify")
+def verify_issued(credential_id: str) -> tuple[str, int]:
+    """The public verification page of one credential issued here."""
+    stored = credential_by_uuid(credential_id)
+    return _render(parse_json(stored.document), source=f"the credential at {stored.url}")

@@ -1,0 +1,173 @@
+"""The learner's wallet page and the files it offers.
+
+    GET /wallet                                     how to get your private link
+    GET /wallet/{wallet id}                         your credentials, as cards, with downloads
+    GET /wallet/{wallet id}/presentation.json       all of them in one (unsigned) presentation
+    GET /wallet/{wallet id}/clr/{framework id}.json a signed CLR 2.0 of one framework's
+    GET /credentials/{uuid}/badge.png|badge.svg     the badge with the credential baked in
+    GET /credentials/{uuid}/qr.svg|qr.png           a QR code opening its verification page
+
+Add `?download=1` to any file to have the browser save it (Content-Disposition: attachment).
+"""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+
+from issuer.errors import NotFound
+from issuer.frameworks.structure import slugify
+from issuer.services.signing import serialize
+from issuer.services.wallet import WalletCredential
+from issuer.store.credentials import StoredCredential
+from issuer.wallet.describe import describe_credential
+from issuer.wallet.sharing import linkedin_add_url, qr_png, qr_svg
+from issuer.web import services
+
+bp = Blueprint("wallet", __name__)
+
+VC_MEDIA_TYPE = "application/vc+ld+json"
+VP_MEDIA_TYPE = "application/vp+ld+json"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def file_response(body: bytes | str, mimetype: str, filename: str) -> Response:
+    """Return a file, as an attachment named `filename` when `?download` is given."""
+    response = Response(body, mimetype=mimetype)
+    disposition = "attachment" if "download" in request.args else "inline"
+    response.headers.set("Content-Disposition", disposition, filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def credential_by_uuid(credential_id: str) -> StoredCredential:
+    """Return a credential issued here by its uuid; raise `NotFound`."""
+    stored = services().credentials.get(credential_id)
+    if stored is None:
+        raise NotFound("no such credential was issued here")
+    return stored
+
+
+def file_stem(stored: StoredCredential) -> str:
+    """Return a readable file name stem for a credential, e.g. `visitor-greeting-procedures-1a2b3c4d`."""
+    document = json.loads(stored.document)
+    name = slugify(str(document.get("name") or "credential"))[:60].strip("-.") or "credential"
+    return f"{name}-{stored.id[:8]}"
+
+
+def credential_link(stored: StoredCredential) -> str:
+    """Return the URL under which this service serves a credential (by its uuid)."""
+    return f"{services().settings.base_url}/credentials/{stored.id}"
+
+
+def verification_page(stored: StoredCredential) -> str:
+    """Return the public URL of a credential's verification page."""
+    return f"{credential_link(stored)}/verify"
+
+
+@bp.get("/credentials/<credential_id>/badge.png")
+def badge_png(credential_id: str) -> Response:
+    """The credential baked into its PNG badge."""
+    stored = credential_by_uuid(credential_id)
+    image = services().wallet.badge(stored, "png")
+    return file_response(image, "image/png", f"{file_stem(stored)}.png")
+
+
+@bp.get("/credentials/<credential_id>/badge.svg")
+def badge_svg(credential_id: str) -> Response:
+    """The credential baked into its SVG badge."""
+    stored = credential_by_uuid(credential_id)
+    image = services().wallet.badge(stored, "svg")
+    response = file_response(image, "image/svg+xml", f"{file_stem(stored)}.svg")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response
+
+
+@bp.get("/credentials/<credential_id>/qr.svg")
+def qr_code_svg(credential_id: str) -> Response:
+    """A QR code opening the credential's verification page (SVG)."""
+    stored = credential_by_uuid(credential_id)
+    url = verification_page(stored)
+    image = qr_svg(url, title=f"QR code: {url}")
+    return file_response(image, "image/svg+xml", f"{file_stem(stored)}-qr.svg")
+
+
+@bp.get("/credentials/<credential_id>/qr.png")
+def qr_code_png(credential_id: str) -> Response:
+    """A QR code opening the credential's verification page (PNG)."""
+    stored = credential_by_uuid(credential_id)
+    return file_response(
+        qr_png(verification_page(stored)), "image/png", f"{file_stem(stored)}-qr.png"
+    )
+
+
+@bp.get("/wallet")
+def wallet_help() -> str:
+    """Explain that a wallet is reached by its private link, and how to get it."""
+    return render_template("wallet_help.html")
+
+
+@bp.get("/wallet/<wallet_id>")
+def wallet(wallet_id: str) -> str:
+    """The learner's credentials as cards, with every download."""
+    svc = services()
+    items = svc.wallet.credentials(wallet_id, now=_now())
+    cards = [_card(item) for item in items]
+    return render_template(
+        "wallet.html",
+        wallet_id=wallet_id,
+        cards=cards,
+        frameworks=svc.wallet.frameworks(items),
+        good=sum(1 for item in items if item.state == "active"),
+    )
+
+
+def _card(item: WalletCredential) -> dict[str, Any]:
+    stored = item.stored
+    view = describe_credential(item.document)
+    base = credential_link(stored)
+    return {
+        "id": stored.id,
+        "url": stored.url,
+        "view": view,
+        "state": item.state,
+        "badge": item.badge,
+        "files": {
+            "json": f"{base}?download=1",
+            "png": f"{base}/badge.png?download=1",
+            "svg": f"{base}/badge.svg?download=1",
+            "qr": f"{base}/qr.png?download=1",
+        },
+        "image": f"{base}/badge.svg",
+        "qr": f"{base}/qr.svg",
+        "verify": verification_page(stored),
+        "linkedin": linkedin_add_url(
+            name=view.achievement.name
+            if view.achievement.kind != "statement"
+            else f"{view.achievement.name} — {view.achievement.occupation or ''}".rstrip(" —"),
+            organization=view.issuer or services().settings.issuer_name,
+            issued=view.issued,
+            expires=view.expires,
+            cert_url=verification_page(stored),
+            cert_id=stored.id,
+        ),
+    }
+
+
+@bp.get("/wallet/<wallet_id>/presentation.json")
+def presentation(wallet_id: str) -> Response:
+    """Every credential in good standing, in one unsigned VerifiablePresentation."""
+    document = services().wallet.presentation(wallet_id, now=_now())
+    return file_response(serialize(document), VP_MEDIA_TYPE, "credentials-presentation.json")
+
+
+@bp.get("/wallet/<wallet_id>/clr/<framework_id>.json")
+def clr(wallet_id: str, framework_id: str) -> Response:
+    """A signed Comprehensive Learner Record of the learner's credentials from one framework."""
+    document = services().wallet.clr(wallet_id, framework_id, now=_now())
+    return file_response(serialize(document), VC_MEDIA_TYPE, f"learning-record-{framework_id}.json")

@@ -1,0 +1,124 @@
+"""Reading rosters: every problem of every row, numbered as a spreadsheet shows them."""
+
+import csv
+import io
+
+import pytest
+
+from issuer.services.roster import (
+    COLUMNS,
+    MAX_ROWS,
+    RosterFileError,
+    read_csv,
+    read_rows,
+    template_csv,
+)
+
+HEADER = "email,did,name,framework,level,statements,evidence,narrative\n"
+
+
+def test_rows_are_numbered_from_2_after_the_header_and_values_are_trimmed() -> None:
+    roster = read_csv(
+        (
+            "\ufeff"
+            + HEADER
+            + " ana@example.org ,,Ana, 43-4171.00 ,Emerging,,,\n"
+            + "\n"  # a blank line still counts as a spreadsheet row
+            + ',did:key:z6Mkabc,"Okafor, Ben",43-4171.00,,emerging-01; emerging-02 ;,'
+            + 'https://ex.org/b,"two\nlines"\n'
+        ).encode()
+    )
+    assert roster.problems == []
+    ana, ben = roster.rows
+    assert (ana.number, ana.email, ana.framework, ana.levels) == (
+        2,
+        "ana@example.org",
+        "43-4171.00",
+        ("Emerging",),
+    )
+    assert (ben.number, ben.did, ben.name) == (4, "did:key:z6Mkabc", "Okafor, Ben")
+    assert ben.statements == ("emerging-01", "emerging-02")
+    assert ben.narrative == "two\nlines"
+
+
+def test_every_problem_of_every_row_is_reported() -> None:
+    roster = read_csv(
+        HEADER
+        + "ana@example.org,,Ana,43-4171.00,Emerging,,,\n"  # row 2: fine
+        + ",,No id,43-4171.00,Emerging,,,\n"  # row 3
+        + "not-an-email,,,43-4171.00,,emerging-01,,\n"  # row 4
+        + "c@example.org,did:nope,,,,,ftp://x,\n"  # row 5: three problems
+        + "d@example.org,,,43-4171.00,,,,\n"  # row 6
+        + "e@example.org,,,43-4171.00,Emerging,,,,extra\n"  # row 7: too many fields
+    )
+    found = [(p.row, p.message) for p in roster.problems]
+    assert found == [
+        (3, "give the learner's email or did"),
+        (4, "email 'not-an-email' is not an email address"),
+        (5, "did 'did:nope' is not a DID (did:method:identifier)"),
+        (5, "give the framework (its id or SOC code)"),
+        (5, "give a level or statements (separated by ';')"),
+        (5, "evidence 'ftp://x' is not an http(s) URL"),
+        (6, "give a level or statements (separated by ';')"),
+        (7, "has 9 fields but the header has 8 (quote a value that contains a comma)"),
+    ]
+    assert str(roster.problems[0]) == "row 3: give the learner's email or did"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the roster is empty"),
+        (b"\xff\xfeemail", "is not UTF-8 text"),
+        (b"email;framework;level\n", "separate the columns with commas"),
+        (b"emial,framework,level\n", "row 1: unknown column 'emial'"),
+        (b"email,email,framework,level\n", "column 'email' appears twice"),
+        (b"email,level\n", "needs a column framework"),
+        (b"name,framework\n", "needs a column email or did and level or statements"),
+        (b'email,framework,level\n"unterminated', "not valid CSV"),
+    ],
+)
+def test_a_file_that_is_not_a_roster_is_refused_whole(data: bytes, message: str) -> None:
+    with pytest.raises(RosterFileError, match=message):
+        read_csv(data)
+
+
+def test_a_roster_may_be_too_long() -> None:
+    text = "email,framework,level\n" + "a@example.org,x,y\n" * (MAX_ROWS + 1)
+    with pytest.raises(RosterFileError, match="split it"):
+        read_csv(text)
+
+
+def test_json_rows_take_lists_and_are_numbered_from_1() -> None:
+    roster = read_rows(
+        [
+            {"email": "a@example.org", "framework": "f", "statements": ["s1", "s2"]},
+            {"did": "did:key:z6Mkx", "framework": "f", "level": "Emerging", "name": None},
+            "not an object",
+            {"email": "b@example.org", "framework": "f", "level": "x", "colour": "red"},
+            {"email": "c@example.org", "framework": 7, "level": "x"},
+        ]
+    )
+    assert [r.number for r in roster.rows] == [1, 2]
+    assert roster.rows[0].statements == ("s1", "s2")
+    assert [(p.row, p.message) for p in roster.problems] == [
+        (3, "must be an object with the roster's columns"),
+        (4, "unknown field 'colour'"),
+        (5, "framework must be a string"),
+    ]
+
+
+def test_the_template_is_a_valid_roster_with_every_column() -> None:
+    text = template_csv()
+    assert next(csv.reader(io.StringIO(text))) == list(COLUMNS)
+    roster = read_csv(text)
+    assert roster.problems == [] and len(roster.rows) == 2
+
+
+def test_the_digest_depends_on_rows_and_options() -> None:
+    one = read_csv(HEADER + "a@example.org,,,f,L,,,\n")
+    same = read_csv(HEADER + "a@example.org,,,f,L,,,\n")
+    other = read_csv(HEADER + "b@example.org,,,f,L,,,\n")
+    assert one.digest({"replace": False}) == same.digest({"replace": False})
+    assert one.digest({"replace": False}) != one.digest({"replace": True})
+    assert one.digest({}) != other.digest({})
