@@ -1,0 +1,109 @@
+"""The `shape` checks: is this a well-formed credential or presentation?"""
+
+from typing import Any
+
+from issuer.model.verification import CheckResult
+from issuer.verify.checks.common import (
+    MALFORMED_VALUE_ERROR,
+    PARSING_ERROR,
+    VC_V1_CONTEXT,
+    VC_V2_CONTEXT,
+    _failed,
+    _kind_of,
+    _sentence,
+    as_list,
+    data_model,
+    issuer_id,
+    node_id,
+    types_of,
+)
+
+
+def check_shape(document: Any) -> CheckResult:
+    """`shape`: the JSON is a VC 2.0 or 1.1 credential (contexts, type, issuer, subject)."""
+    if not isinstance(document, dict):
+        return _failed(
+            "shape",
+            "This is not a credential: a credential is a JSON object.",
+            "Not a credential",
+            PARSING_ERROR,
+        )
+    problems: list[str] = []
+    version = data_model(document)
+    if version is None:
+        problems.append(
+            "its first @context must be the W3C Verifiable Credentials context "
+            f"({VC_V2_CONTEXT}, or {VC_V1_CONTEXT} for version 1.1)"
+        )
+    types = types_of(document)
+    if "VerifiablePresentation" in types:
+        problems.append("it is a presentation, not a credential")
+    elif "VerifiableCredential" not in types:
+        problems.append('its type does not include "VerifiableCredential"')
+    if "id" in document and not isinstance(document["id"], str):
+        problems.append("its id is not a URL")
+    identifier = issuer_id(document)
+    if identifier is None:
+        problems.append("it does not name its issuer")
+    elif ":" not in identifier:
+        problems.append(f"its issuer id ({identifier}) is not a URL")
+    subjects = as_list(document.get("credentialSubject"))
+    if not subjects or not all(isinstance(s, dict) for s in subjects):
+        problems.append("it says nothing about anyone (credentialSubject is missing or empty)")
+    if version == "1.1" and "issuanceDate" not in document:
+        problems.append("it has no issuanceDate, which version 1.1 credentials must have")
+    if problems:
+        return _failed(
+            "shape",
+            "This is not a well-formed Verifiable Credential: " + _sentence(problems),
+            "Malformed credential",
+            MALFORMED_VALUE_ERROR,
+        )
+    return CheckResult(
+        name="shape",
+        status="passed",
+        message=f"This is a well-formed {_kind_of(document)} "
+        f"(W3C Verifiable Credentials Data Model {version}).",
+    )
+
+
+def check_presentation_shape(document: Any) -> CheckResult:
+    """`shape` of a presentation: VC contexts, type VerifiablePresentation, credentials as objects."""
+    if not isinstance(document, dict):
+        return _failed(
+            "shape",
+            "This is not a presentation: a presentation is a JSON object.",
+            "Not a presentation",
+            PARSING_ERROR,
+        )
+    problems: list[str] = []
+    version = data_model(document)
+    if version is None:
+        problems.append(
+            "its first @context must be the W3C Verifiable Credentials context "
+            f"({VC_V2_CONTEXT}, or {VC_V1_CONTEXT} for version 1.1)"
+        )
+    if "VerifiablePresentation" not in types_of(document):
+        problems.append('its type does not include "VerifiablePresentation"')
+    if "holder" in document and node_id(document["holder"]) is None:
+        problems.append("its holder is not a URL")
+    enclosed = as_list(document.get("verifiableCredential"))
+    if not all(isinstance(c, dict) for c in enclosed):
+        problems.append("some of the credentials it holds are not JSON objects")
+    elif any("EnvelopedVerifiableCredential" in types_of(c) for c in enclosed):
+        problems.append("it holds enveloped (JWT or COSE) credentials, which are not supported")
+    if problems:
+        return _failed(
+            "shape",
+            "This is not a well-formed Verifiable Presentation: " + _sentence(problems),
+            "Malformed presentation",
+            MALFORMED_VALUE_ERROR,
+        )
+    count = len(enclosed)
+    holding = f"holding {count} credential{'s' if count != 1 else ''}"
+    return CheckResult(
+        name="shape",
+        status="passed",
+        message=f"This is a well-formed Verifiable Presentation {holding} "
+        f"(W3C Verifiable Credentials Data Model {version}).",
+    )

@@ -1,0 +1,323 @@
+"""The `credentialStatus` check: Bitstring Status List (and StatusList2021) entries."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from issuer.model.verification import CheckResult
+from issuer.status.bitstring import (
+    StatusBits,
+    StatusIndexOutOfRange,
+    StatusListError,
+    StatusListTooShort,
+)
+from issuer.verify.checks.common import (
+    MALFORMED_VALUE_ERROR,
+    PROBLEM,
+    STATUS_ENTRY_TYPES,
+    STATUS_LIST_LENGTH_ERROR,
+    STATUS_RANGE_ERROR,
+    STATUS_RETRIEVAL_ERROR,
+    STATUS_VERIFICATION_ERROR,
+    _failed,
+    _warning,
+    as_list,
+    date_fields,
+    describe_date,
+    issuer_id,
+    parse_datetime,
+    types_of,
+)
+from issuer.verify.status import StatusListFetcher, StatusListNotAllowed, StatusListUnavailable
+
+
+@dataclass
+class _StatusList:
+    """A fetched and verified status list, or the reason it cannot be used."""
+
+    bits: StatusBits | None = None
+    purposes: tuple[str, ...] = ()
+    problem: CheckResult | None = None
+
+
+def check_credential_status(
+    document: dict[str, Any],
+    *,
+    fetch_status_list: StatusListFetcher,
+    verify_list_proofs: Callable[[dict[str, Any]], str | None],
+    now: datetime,
+) -> list[CheckResult]:
+    """`credentialStatus`: read each status entry's bit in the issuer's signed status list.
+
+    `verify_list_proofs(list_credential)` returns None when the list's proofs are valid
+    and made by the credential's issuer, else a reason ("is not signed by ..."). Each
+    list is fetched once, only through `fetch_status_list`.
+    """
+    entries = as_list(document.get("credentialStatus"))
+    if not entries:
+        return [
+            CheckResult(
+                name="credentialStatus",
+                status="passed",
+                message="The issuer did not give a way to check whether this credential "
+                "has been revoked.",
+            )
+        ]
+    lists: dict[tuple[str, str], _StatusList] = {}
+    credential_issuer = issuer_id(document)
+    results = []
+    for entry in entries:
+        results.append(
+            _check_one_status(
+                entry, credential_issuer, lists, fetch_status_list, verify_list_proofs, now
+            )
+        )
+    return results
+
+
+def _status_words(purpose: str) -> tuple[str, str]:
+    """Return (what is checked, the list's name) for messages about `purpose`."""
+    if purpose == "revocation":
+        return "whether this credential has been revoked", "revocation list"
+    if purpose == "suspension":
+        return "whether this credential has been suspended", "suspension list"
+    return "this credential's status", "status list"
+
+
+def _check_one_status(
+    entry: Any,
+    credential_issuer: str | None,
+    lists: dict[tuple[str, str], _StatusList],
+    fetch: StatusListFetcher,
+    verify_list_proofs: Callable[[dict[str, Any]], str | None],
+    now: datetime,
+) -> CheckResult:
+    entry_type = entry.get("type") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict) or entry_type not in STATUS_ENTRY_TYPES:
+        shown = entry_type if isinstance(entry_type, str) else "unknown"
+        return _warning(
+            "credentialStatus",
+            f"The credential uses a kind of status check ({shown}) that this verifier does "
+            "not support, so we could not check whether it has been revoked.",
+            "Status not checked",
+            PROBLEM + "status-not-checked",
+            input=entry,
+        )
+    purpose = entry.get("statusPurpose")
+    url = entry.get("statusListCredential")
+    raw_index = entry.get("statusListIndex")
+    raw_size = entry.get("statusSize", 1)
+    index = int(raw_index) if isinstance(raw_index, str) and raw_index.isdigit() else raw_index
+    problems = []
+    if not isinstance(purpose, str) or not purpose:
+        problems.append("it has no statusPurpose")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        problems.append("its statusListCredential is not a web address")
+    if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        problems.append("its statusListIndex is not a whole number")
+    if isinstance(raw_size, bool) or not isinstance(raw_size, int) or not 1 <= raw_size <= 8:
+        problems.append("its statusSize is not a whole number from 1 to 8")
+    elif raw_size > 1 and not isinstance(entry.get("statusMessage"), list):
+        problems.append("it has a statusSize above 1 but no statusMessage")
+    checking = _status_words(purpose if isinstance(purpose, str) else "")[0]
+    if problems:
+        return _failed(
+            "credentialStatus",
+            f"We could not check {checking}: the credential's status entry is malformed "
+            f"({'; '.join(problems)}).",
+            "Malformed status entry",
+            MALFORMED_VALUE_ERROR,
+            input=entry,
+        )
+    assert isinstance(purpose, str) and isinstance(url, str) and isinstance(index, int)
+    key = (url, entry_type)
+    if key not in lists:
+        lists[key] = _load_list(
+            url, entry_type, entry, credential_issuer, fetch, verify_list_proofs, now
+        )
+    status_list = lists[key]
+    if status_list.problem is not None:
+        return status_list.problem.model_copy(update={"input": entry})
+    assert status_list.bits is not None
+    checking, list_name = _status_words(purpose)
+    if purpose not in status_list.purposes:
+        return _failed(
+            "credentialStatus",
+            f"We could not check {checking}: the list the credential points to is not a "
+            f"{purpose} list.",
+            "Status purpose mismatch",
+            STATUS_VERIFICATION_ERROR,
+            input=entry,
+        )
+    if len(status_list.bits) // raw_size < 131_072:
+        return _failed(
+            "credentialStatus",
+            f"We could not check {checking}: the issuer's {list_name} is too short to "
+            "protect the holder's privacy.",
+            "Status list too short",
+            STATUS_LIST_LENGTH_ERROR,
+            input=entry,
+        )
+    try:
+        value = status_list.bits.value(index, raw_size)
+    except StatusIndexOutOfRange:
+        return _failed(
+            "credentialStatus",
+            f"We could not check {checking}: the credential points past the end of the "
+            f"issuer's {list_name}.",
+            "Status index out of range",
+            STATUS_RANGE_ERROR,
+            input=entry,
+        )
+    return _status_outcome(purpose, value, entry)
+
+
+def _status_outcome(purpose: str, value: int, entry: dict[str, Any]) -> CheckResult:
+    def passed(message: str) -> CheckResult:
+        return CheckResult(
+            name="credentialStatus", status="passed", message=message, input=entry, value=value
+        )
+
+    if purpose == "revocation":
+        if value:
+            return _failed(
+                "credentialStatus",
+                "This credential has been revoked by its issuer.",
+                "Credential revoked",
+                PROBLEM + "revoked",
+                input=entry,
+                value=value,
+            )
+        return passed("The issuer has not revoked this credential.")
+    if purpose == "suspension":
+        if value:
+            return _failed(
+                "credentialStatus",
+                "This credential has been suspended by its issuer. It may be reinstated later.",
+                "Credential suspended",
+                PROBLEM + "suspended",
+                input=entry,
+                value=value,
+            )
+        return passed("The issuer has not suspended this credential.")
+    message = _status_message(entry, value)
+    if purpose == "refresh":
+        if value:
+            return _warning(
+                "credentialStatus",
+                "The issuer has published a newer version of this credential.",
+                "Newer version available",
+                PROBLEM + "refresh",
+                input=entry,
+                value=value,
+            )
+        return passed("The issuer has not published a newer version of this credential.")
+    if message is not None:
+        return passed(f"The issuer's status message for this credential: “{message}”.")
+    if value:
+        return _warning(
+            "credentialStatus",
+            f"The issuer has set the status “{purpose}” on this credential.",
+            "Status set",
+            PROBLEM + "status-set",
+            input=entry,
+            value=value,
+        )
+    return passed(f"The status “{purpose}” is not set on this credential.")
+
+
+def _status_message(entry: dict[str, Any], value: int) -> str | None:
+    for item in as_list(entry.get("statusMessage")):
+        if not isinstance(item, dict) or not isinstance(item.get("status"), str):
+            continue
+        try:
+            if int(item["status"], 16) == value and isinstance(item.get("message"), str):
+                return item["message"]
+        except ValueError:
+            continue
+    return None
+
+
+def _load_list(
+    url: str,
+    entry_type: str,
+    entry: dict[str, Any],
+    credential_issuer: str | None,
+    fetch: StatusListFetcher,
+    verify_list_proofs: Callable[[dict[str, Any]], str | None],
+    now: datetime,
+) -> _StatusList:
+    """Fetch, authenticate and decode the list at `url`, or say why it cannot be used."""
+    list_type, subject_type, allow_unprefixed = STATUS_ENTRY_TYPES[entry_type]
+    purpose = entry.get("statusPurpose", "")
+    checking, list_name = _status_words(purpose)
+
+    def unusable(reason: str, title: str, problem_type: str) -> _StatusList:
+        return _StatusList(
+            problem=_failed(
+                "credentialStatus",
+                f"We could not check {checking}: the issuer's {list_name} {reason}.",
+                title,
+                problem_type,
+            )
+        )
+
+    try:
+        list_credential = fetch(url)
+    except StatusListNotAllowed:
+        host = url.split("/")[2] if url.count("/") >= 2 else url
+        return _StatusList(
+            problem=_warning(
+                "credentialStatus",
+                f"We did not check {checking}, because its {list_name} is kept at {host}, "
+                "which this verifier is not set up to contact.",
+                "Status not checked",
+                PROBLEM + "status-not-checked",
+            )
+        )
+    except StatusListUnavailable as err:
+        return unusable(
+            f"could not be fetched ({err})", "Status list unavailable", STATUS_RETRIEVAL_ERROR
+        )
+    if list_type not in types_of(list_credential):
+        return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)
+    if "id" in list_credential and list_credential["id"] != url:
+        return unusable(
+            "is not the list the credential points to (its id differs)",
+            "Wrong status list",
+            STATUS_VERIFICATION_ERROR,
+        )
+    if credential_issuer is None or issuer_id(list_credential) != credential_issuer:
+        return unusable(
+            "was not published by the credential's issuer",
+            "Status list from another issuer",
+            STATUS_VERIFICATION_ERROR,
+        )
+    reason = verify_list_proofs(list_credential)
+    if reason is not None:
+        return unusable(reason, "Status list not authentic", STATUS_VERIFICATION_ERROR)
+    valid_from, valid_until = date_fields(list_credential)
+    start = parse_datetime(list_credential.get(valid_from))
+    end = parse_datetime(list_credential.get(valid_until))
+    if start is not None and now < start:
+        return unusable("is not valid yet", "Status list not yet valid", STATUS_VERIFICATION_ERROR)
+    if end is not None and now >= end:
+        return unusable(
+            f"expired on {describe_date(end)}", "Status list expired", STATUS_VERIFICATION_ERROR
+        )
+    subject = list_credential.get("credentialSubject")
+    if not isinstance(subject, dict) or subject_type not in types_of(subject):
+        return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)
+    purposes = tuple(p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str))
+    try:
+        bits = StatusBits.decode(subject.get("encodedList"), allow_unprefixed=allow_unprefixed)
+    except StatusListTooShort:
+        return unusable(
+            "is too short to protect the holder's privacy",
+            "Status list too short",
+            STATUS_LIST_LENGTH_ERROR,
+        )
+    except StatusListError as err:
+        return unusable(f"is damaged ({err})", "Damaged status list", STATUS_VERIFICATION_ERROR)
+    return _StatusList(bits=bits, purposes=purposes)
