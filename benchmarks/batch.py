@@ -12,7 +12,8 @@ checking every row, then signing, allocating status indices and storing every cr
 (with wallets and audit events). It checks the count, verifies a sample, and prints
 credentials per second and the speed-up of the second worker process over the first,
 and the CPU time of the main process and of the signing processes (which, unlike wall
-time, other load on the machine does not inflate).
+time, other load on the machine does not inflate). Last, as a ceiling, it times composing
+and signing alone (no database) in the same worker processes.
 """
 
 import argparse
@@ -127,12 +128,68 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
     }
 
 
+def signing_ceiling(count: int, workers: int, chunk_size: int) -> float:
+    """Return credentials/s of composing and signing alone (no database), in `workers`
+    processes: the most the end-to-end run could reach on this machine right now."""
+    from issuer.credentials.compose import Recipient
+    from issuer.services.batch_signing import (
+        ChunkContext,
+        CredentialSpec,
+        sign_chunk,
+        signing_pool,
+    )
+    from issuer.store.status_lists import StatusSlot
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        settings = Settings(
+            base_url="https://issuer.example.org",
+            database_url=f"sqlite:///{folder / 'c.sqlite3'}",
+            keys_dir=folder / "keys",
+        )
+        services = build_services(settings)
+        now = datetime.now(UTC)
+        services.keys.ensure(now=now)
+        for path in sorted(SEEDS_DIR.glob("*.json")):
+            services.frameworks.import_file(path, now=now)
+        statements = services.frameworks.achievements(FRAMEWORK).statements
+        context = ChunkContext(
+            base_url=settings.base_url,
+            issuer=services.issuer_profile(),
+            cryptosuite="eddsa-rdfc-2022",
+            now=now,
+        )
+        specs = [
+            CredentialSpec(
+                credential_id=str(uuid.uuid4()),
+                achievement=statements[f"emerging-{1 + n % 10:02d}"],
+                recipient=Recipient(email=f"learner{n:05d}@example.org", name=f"Learner {n}"),
+                slot=StatusSlot(1, n),
+            )
+            for n in range(count)
+        ]
+        with signing_pool(services.batches._signer_ref(), workers=workers) as pool:
+            started = time.perf_counter()
+            futures = [
+                pool.submit(sign_chunk, context, specs[i : i + chunk_size])
+                for i in range(0, count, chunk_size)
+            ]
+            for future in futures:
+                future.result()
+            elapsed = time.perf_counter() - started
+        services.engine.dispose()
+    return count / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--workers", default="1,2", help="comma-separated process counts")
     parser.add_argument("--chunk-size", type=int, default=200)
+    parser.add_argument(
+        "--no-ceiling", action="store_true", help="skip timing signing alone (no database)"
+    )
     args = parser.parse_args()
     worker_counts = [int(w) for w in args.workers.split(",")]
     print(
@@ -156,6 +213,11 @@ def main() -> None:
             )
         if 1 in rates and 2 in rates:
             print(f"{kind:<11} speed-up from the second core: x{rates[2] / rates[1]:.2f}")
+    if not args.no_ceiling:
+        count = min(args.rows, 4000)
+        for workers in worker_counts:
+            rate = signing_ceiling(count, workers, args.chunk_size)
+            print(f"signing alone (no database), {workers} processes: {rate:.0f} credentials/s")
 
 
 if __name__ == "__main__":

@@ -42,7 +42,13 @@ OUT = click.Path(path_type=Path, dir_okay=False, writable=True)
     default=None,
     help="Signing processes (default: one per core; 0: sign in this process).",
 )
-@click.option("--chunk-size", type=click.IntRange(min=1, max=5000), default=200, show_default=True)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1, max=5000),
+    default=200,
+    show_default=True,
+    help="Credentials signed together and stored in one transaction.",
+)
 @click.option(
     "--queue/--here",
     "use_queue",
@@ -68,7 +74,7 @@ def issue_batch(
     summary_path: Path | None,
     wallets_path: Path | None,
 ) -> None:
-    """Issue credentials to every learner of the CSV ROSTER (see README: Rosters).
+    """Issue credentials to every learner of the CSV ROSTER (see README: Cohorts).
 
     Running the same roster again issues nothing twice, and completes a batch that was
     interrupted. A row is identified by framework, statement and recipient.

@@ -142,7 +142,7 @@ def read_csv(data: bytes | str) -> Roster:
         row, found = _row(number, values)
         rows.append(row)
         problems.extend(found)
-    _check_size(rows)
+    _check_size(rows, problems)
     return Roster(rows, problems)
 
 
@@ -177,7 +177,7 @@ def read_rows(items: list[Any]) -> Roster:
             row, found = _row(number, values)
             rows.append(row)
             problems.extend(found)
-    _check_size(rows)
+    _check_size(rows, problems)
     return Roster(rows, problems)
 
 
@@ -247,7 +247,9 @@ def _header(cells: list[str]) -> list[str]:
     return header
 
 
-def _check_size(rows: list[RosterRow]) -> None:
+def _check_size(rows: list[RosterRow], problems: list[RowProblem]) -> None:
+    if not rows and not problems:
+        raise RosterFileError("has no learner rows (one row a learner, after the header)")
     if len(rows) > MAX_ROWS:
         raise RosterFileError(f"has {len(rows)} rows; split it into rosters of {MAX_ROWS} at most")
 

@@ -21,7 +21,7 @@ processes); with it, the batch goes to the RQ queue for `ler-issuer worker`.
 import logging
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import (
@@ -56,6 +56,8 @@ log = logging.getLogger(__name__)
 
 MAX_ROSTER_BYTES = 32 * 1024 * 1024
 TRUE = ("1", "true", "yes", "on")
+STALE_AFTER = timedelta(seconds=60)
+"""A running batch whose progress is older than this is taken as interrupted and resumed."""
 
 _running: set[str] = set()
 _running_lock = threading.Lock()
@@ -84,6 +86,16 @@ def start(svc: Services, batch: StoredBatch) -> str:
         target=_run_in_thread, args=(svc, batch.id), name=f"batch-{batch.id}", daemon=True
     ).start()
     return "thread"
+
+
+def _needs_runner(batch: StoredBatch, now: datetime) -> bool:
+    """Whether to start (or resume) the batch: not when it is running here, or recently
+    made progress elsewhere (another web worker's thread)."""
+    if batch.id in _running:
+        return False
+    if batch.status == "running":
+        return now - batch.updated_at > STALE_AFTER
+    return True
 
 
 def _run_in_thread(svc: Services, batch_id: str) -> None:
@@ -153,7 +165,7 @@ def create() -> Response:
         )
     except RosterProblems as err:
         return _roster_problem(err)
-    if batch.id not in _running:
+    if _needs_runner(batch, _now()):
         start(svc, batch)
     out = jsonify({**_batch_json(svc.batches.get(batch.id)), "resumed": resumed})
     out.status_code = 202
@@ -228,7 +240,7 @@ def console_submit() -> Response | tuple[str, int] | str:
         )
     except RosterProblems as err:
         return _page(problems=err.problems, source=source), 422
-    if batch.id not in _running:
+    if _needs_runner(batch, _now()):
         start(svc, batch)
     return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from issuer.services import roster as roster_module
 from issuer.services.roster import (
     COLUMNS,
     MAX_ROWS,
@@ -76,6 +77,7 @@ def test_every_problem_of_every_row_is_reported() -> None:
         (b"email,level\n", "needs a column framework"),
         (b"name,framework\n", "needs a column email or did and level or statements"),
         (b'email,framework,level\n"unterminated', "not valid CSV"),
+        (b"email,framework,level\n\n", "has no learner rows"),
     ],
 )
 def test_a_file_that_is_not_a_roster_is_refused_whole(data: bytes, message: str) -> None:
@@ -83,10 +85,18 @@ def test_a_file_that_is_not_a_roster_is_refused_whole(data: bytes, message: str)
         read_csv(data)
 
 
-def test_a_roster_may_be_too_long() -> None:
-    text = "email,framework,level\n" + "a@example.org,x,y\n" * (MAX_ROWS + 1)
-    with pytest.raises(RosterFileError, match="split it"):
+def test_a_roster_may_be_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert MAX_ROWS == 100_000
+    monkeypatch.setattr(roster_module, "MAX_ROWS", 3)
+    read_csv("email,framework,level\n" + "a@example.org,x,y\n" * 3)
+    text = "email,framework,level\n" + "a@example.org,x,y\n" * 4
+    with pytest.raises(RosterFileError, match="has 4 rows; split it into rosters of 3 at most"):
         read_csv(text)
+
+
+def test_no_json_rows_is_no_roster() -> None:
+    with pytest.raises(RosterFileError, match="has no learner rows"):
+        read_rows([])
 
 
 def test_json_rows_take_lists_and_are_numbered_from_1() -> None:

@@ -89,6 +89,18 @@ def test_upload_a_roster_follow_progress_and_fetch_the_results(seeded: FlaskClie
     assert (second["issued"], second["skipped"]) == (0, 3)
 
 
+def test_a_larger_upload_is_signed_by_worker_processes_from_a_thread(
+    seeded: FlaskClient,
+) -> None:
+    roster = "email,framework,statements\n" + "".join(
+        f"p{n}@example.org,{FRAMEWORK},emerging-01;emerging-02\n" for n in range(40)
+    )
+    response = upload(seeded, roster)
+    assert response.status_code == 202
+    done = wait(seeded, response.headers["Location"], timeout=120)
+    assert (done["status"], done["issued"], done["failed"]) == ("finished", 80, 0)
+
+
 def test_json_rows_and_a_text_csv_body(seeded: FlaskClient) -> None:
     response = seeded.post(
         "/batches",
