@@ -5,7 +5,11 @@
 A term the contexts do not define raises `UndefinedTerm`; an unknown context
 URL raises `ContextNotAvailable`; other JSON-LD errors raise `InvalidInput`.
 The N-Quads are those of `issuer.jsonld.reference.normalize_plain` (plain
-`jsonld.normalize`), computed faster (see `issuer.jsonld.memo`).
+`jsonld.normalize`), computed faster: from a per-shape template
+(`issuer.jsonld.template`) when the document has one, else by memoized pyld
+expansion (`issuer.jsonld.memo`) and a direct RDF conversion and labelling
+(`issuer.jsonld.quads`, `issuer.jsonld.rdfc`) that defer to pyld whenever
+they do not apply. `check_terms(document)` runs the safe-mode checks alone.
 """
 
 from typing import Any
@@ -14,13 +18,20 @@ from pyld.jsonld import JsonLdError
 
 from issuer.errors import InvalidInput, IssuerError
 from issuer.jsonld.loader import DocumentLoader, document_loader
-from issuer.jsonld.memo import memo_for
+from issuer.jsonld.memo import json_copy, memo_for
 from issuer.jsonld.processor import Processor
+from issuer.jsonld.template import lookup
 
 
 def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
     """Return the RDFC-1.0 canonical N-Quads of `document`."""
-    processor = Processor(memo_for(loader or document_loader()))
+    memo = memo_for(loader or document_loader())
+    template, leaves = lookup(document, memo)
+    if template is not None:
+        nquads = template.canonical(leaves)
+        if nquads is not None:
+            return nquads
+    processor = Processor(memo)
     try:
         return processor.normalize(document, processor.options())
     except JsonLdError as err:
@@ -31,9 +42,22 @@ def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) ->
     """Return the expanded form of `document`, refusing undefined terms as `canonicalize` does."""
     processor = Processor(memo_for(loader or document_loader()))
     try:
-        return processor.expand(document, processor.options())  # type: ignore[no-any-return]
+        # a copy: the expansion may share memoized subtrees, which must not be mutated
+        return json_copy(processor.expand(document, processor.options()))  # type: ignore[no-any-return]
     except JsonLdError as err:
         raise _domain_error(err) from err
+
+
+def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> None:
+    """Raise as `expand` would (`UndefinedTerm`, `ContextNotAvailable`, `InvalidInput`), or return.
+
+    A document whose shape has a template (`issuer.jsonld.template`) passed
+    these checks through its probe; any other document is expanded in full.
+    """
+    memo = memo_for(loader or document_loader())
+    template, _ = lookup(document, memo)
+    if template is None:
+        expand(document, loader=loader)
 
 
 def _domain_error(err: JsonLdError) -> IssuerError:

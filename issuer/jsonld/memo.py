@@ -21,8 +21,13 @@ cache and two memos used by `issuer.jsonld.processor.Processor`:
 - `_expand` results for node objects with an `id`. Expansion of a subtree is a
   pure function of the active and type-scoped contexts (frozen, by `_uuid`),
   the active property, flags, a few options, and the subtree itself, which we
-  key by its exact JSON text. Hits are returned as fresh copies; a subtree is
-  kept from its second occurrence on, so one-off subtrees are never copied.
+  key by its exact JSON text. A subtree is kept from its second occurrence on,
+  so one-off subtrees are never copied. Hits are handed out as the cached
+  `SharedExpansion` object itself (read-only, see its docstring), or as a
+  fresh copy inside index maps, where pyld writes into expanded children.
+
+It also holds the caches of `issuer.jsonld.template` (per-shape templates,
+and the terms of each set of contexts), kept per loader for the same reason.
 
 Anything else goes to pyld unchanged. `tests/unit/proofs/test_fast_path.py`
 compares the output with plain `jsonld.normalize` over many credentials.
@@ -45,6 +50,7 @@ MAX_RESOLVED = 512
 MAX_PROCESSED = 1024
 MAX_EXPANDED = 512
 MAX_DOCUMENTS = 256
+MAX_TEMPLATES = 256
 
 
 class LockedLRU(LRUCache):  # type: ignore[misc]
@@ -72,10 +78,31 @@ class LockedLRU(LRUCache):  # type: ignore[misc]
             return super().get(key, default)
 
 
+class SharedExpansion(dict):  # type: ignore[type-arg]
+    """A memoized expanded subtree handed to every document that contains it: never mutate it.
+
+    pyld only adds the expanded value of a child to its parent's list; the one
+    place where it writes into a child's result is `_expand_index_map` (index,
+    id and type maps), which expands with `inside_index=True`, and there the
+    memo hands out a copy instead. Our own consumers read these objects only:
+    `safe.require_absolute_iris` checks one once and records it in `safe`, and
+    `quads.to_quads` converts one once into the template kept in `quads`.
+    Anything that may write (pyld's node map, callers of `canonical.expand`)
+    gets a `json_copy`, which turns these back into plain dicts.
+    """
+
+    __slots__ = ("quads", "safe")
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        super().__init__(value)
+        self.safe = False
+        self.quads: Any = None
+
+
 def json_copy(value: Any) -> Any:
     """Return a deep copy of parsed JSON (dicts, lists, scalars); other objects are deep-copied."""
     kind = type(value)
-    if kind is dict:
+    if kind is dict or kind is SharedExpansion:
         return {k: json_copy(v) for k, v in value.items()}
     if kind is list:
         return [json_copy(v) for v in value]
@@ -105,7 +132,10 @@ class ProcessingMemo:
         self._processed = LockedLRU(MAX_PROCESSED)
         self._expanded = LockedLRU(MAX_EXPANDED)
         self._seen = LockedLRU(4 * MAX_EXPANDED)
-        self.hits = {"contexts": 0, "expansions": 0}
+        self.templates = LockedLRU(MAX_TEMPLATES)  # issuer.jsonld.template, by document shape
+        self.shapes_seen = LockedLRU(4 * MAX_TEMPLATES)
+        self.context_info = LockedLRU(MAX_RESOLVED)  # issuer.jsonld.template, by @context values
+        self.hits = {"contexts": 0, "expansions": 0, "templates": 0}
 
     def load(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         """Load `url` through the loader once; its objects become owned (never mutated)."""
@@ -186,10 +216,12 @@ class ProcessingMemo:
         hit = self._expanded.get(key)
         if hit is not None:
             self.hits["expansions"] += 1
-            return json_copy(hit)
+            inside_index = flags[1]
+            return hit if type(hit) is SharedExpansion and not inside_index else json_copy(hit)
         result = compute()
         if self._seen.get(key):  # keep subtrees seen twice, not one-off ones
-            self._expanded[key] = json_copy(result)
+            copy_ = json_copy(result)
+            self._expanded[key] = SharedExpansion(copy_) if type(copy_) is dict else copy_
         else:
             self._seen[key] = True
         return result

@@ -8,7 +8,10 @@ overrides keep pyld's algorithms and only skip repeated work:
 - the input document is deep-copied by a JSON-only copier instead of
   `copy.deepcopy` (same result for parsed JSON, several times faster);
 - URDNA2015 copies a blank-node term `{"type", "value"}` with a literal
-  instead of `copy.deepcopy` (a flat dict of two strings).
+  instead of `copy.deepcopy` (a flat dict of two strings);
+- `normalize` converts the expanded document with `issuer.jsonld.quads` and
+  labels it with `issuer.jsonld.rdfc` when they apply, else runs the rest of
+  pyld's `to_rdf` and its full URDNA2015 on a copy of the same expansion.
 
 This relies on pyld 3.3 internals; pyproject pins the minor version.
 """
@@ -16,10 +19,15 @@ This relies on pyld 3.3 internals; pyproject pins the minor version.
 from typing import Any
 
 from pyld.canon import URDNA2015
-from pyld.jsonld import JsonLdProcessor
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.jsonld import JsonLdError, JsonLdProcessor, _is_absolute_iri
 
 from issuer.jsonld.memo import ProcessingMemo, json_copy
+from issuer.jsonld.quads import Unsupported, to_quads
+from issuer.jsonld.rdfc import canonical_nquads
 from issuer.jsonld.safe import refuse_dropped_property, require_absolute_iris
+
+_NQUADS = {"format": "application/n-quads"}
 
 
 class _Document(dict):  # type: ignore[type-arg]
@@ -66,11 +74,43 @@ class Processor(JsonLdProcessor):  # type: ignore[misc]
         return expanded
 
     def normalize(self, input_: Any, options: dict[str, Any]) -> str:
-        """Return the URDNA2015 (RDFC-1.0) N-Quads of JSON-LD `input_`."""
+        """Return the URDNA2015 (RDFC-1.0) N-Quads of JSON-LD `input_`.
+
+        Expands as pyld's `to_rdf` does, then tries the direct conversion of
+        `issuer.jsonld.quads` and the first-degree labelling of
+        `issuer.jsonld.rdfc`; whenever either declines, the rest of pyld's
+        `to_rdf` (node map, `_graph_to_rdf`) and its full URDNA2015 run on the
+        same expanded document.
+        """
         to_rdf_options = {k: v for k, v in options.items() if k not in ("format", "algorithm")}
         to_rdf_options["produceGeneralizedRdf"] = False
-        dataset = self.to_rdf(input_, to_rdf_options)
-        return _Urdna2015().main(dataset, {"format": "application/n-quads"})  # type: ignore[no-any-return]
+        to_rdf_options.setdefault("extractAllScripts", True)
+        to_rdf_options.setdefault("processingMode", "json-ld-1.1")
+        try:
+            expanded = self.expand(input_, to_rdf_options)
+        except JsonLdError as cause:  # as pyld's to_rdf words it
+            raise JsonLdError(
+                "Could not expand input before serialization to RDF.", "jsonld.RdfError"
+            ) from cause
+        try:
+            fast = canonical_nquads(to_quads(expanded)[0])
+        except Unsupported:
+            fast = None
+        if fast is not None:
+            return fast
+        dataset = self._dataset(json_copy(expanded), to_rdf_options)  # the node map writes
+        return _Urdna2015().main(dataset, _NQUADS)  # type: ignore[no-any-return]
+
+    def _dataset(self, expanded: Any, options: dict[str, Any]) -> dict[str, Any]:
+        """The end of pyld's `to_rdf`, after expansion: the RDF dataset of `expanded`."""
+        issuer = IdentifierIssuer("_:b")
+        node_map: dict[str, Any] = {"@default": {}}
+        self._create_node_map(expanded, node_map, "@default", issuer)
+        return {
+            name: self._graph_to_rdf(graph, issuer, options)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or _is_absolute_iri(name)
+        }
 
     def _process_context(
         self,

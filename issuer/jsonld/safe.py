@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from issuer.jsonld import UndefinedTerm
+from issuer.jsonld.memo import SharedExpansion
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _LITERAL_KEYS = frozenset({"@value", "@language", "@direction", "@index"})
@@ -33,6 +34,11 @@ def require_absolute_iris(expanded: Any) -> None:
     stack = [expanded]
     while stack:
         item = stack.pop()
+        if type(item) is SharedExpansion:  # immutable: checked once for every document
+            if not item.safe:
+                require_absolute_iris(dict(item))
+                item.safe = True
+            continue
         if isinstance(item, list):
             stack.extend(item)
             continue

@@ -3,7 +3,9 @@
 hashData = SHA-256(JCS(proof configuration)) || SHA-256(JCS(document)). Unlike
 rdfc, the proof keeps the document's `@context`, and a verifier checks that
 the document's `@context` starts with it. JCS signs the JSON as it is, but we
-still refuse terms the contexts do not define, as for rdfc.
+still refuse terms the contexts do not define, as for rdfc (`check_terms`:
+an expansion, or the proof a per-shape template carries, see
+`issuer.jsonld.template`). JCS itself is `issuer.proofs.jcs`.
 """
 
 import hashlib
@@ -12,8 +14,9 @@ from typing import Any
 import rfc8785
 
 from issuer.errors import InvalidInput
-from issuer.jsonld.canonical import expand
+from issuer.jsonld.canonical import check_terms
 from issuer.jsonld.loader import DocumentLoader
+from issuer.proofs import jcs as fast_jcs
 from issuer.proofs.errors import ProofError
 from issuer.proofs.proof_config import canonical_proof_config
 
@@ -30,7 +33,7 @@ def proof_options(document: dict[str, Any], options: dict[str, Any]) -> dict[str
 def jcs(value: Any) -> bytes:
     """Return the RFC 8785 canonical JSON of `value`; raise `InvalidInput` if it has none."""
     try:
-        return rfc8785.dumps(value)
+        return fast_jcs.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as err:
         raise InvalidInput(f"the document cannot be canonicalized as JSON: {err}") from err
 
@@ -42,7 +45,7 @@ def hash_data(
     config = {k: v for k, v in options.items() if k != "proofValue"}
     if "@context" in config and not _starts_with(document.get("@context"), config["@context"]):
         raise ProofError("the document's @context does not start with the proof's @context")
-    expand(document, loader=loader)
+    check_terms(document, loader=loader)
     if "@context" in config:
         canonical_proof_config(config, loader=loader)
     else:

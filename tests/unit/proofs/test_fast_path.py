@@ -1,4 +1,7 @@
-"""The fast path (memoized pyld, proof-configuration templates) equals plain pyld, byte for byte.
+"""The fast path (shape templates, memoized pyld, proof-configuration templates) equals plain pyld.
+
+See also tests/unit/jsonld/test_fast_paths.py (adversarial variants, presentations, CLR
+documents, blank nodes with shared hashes, safe mode, JCS).
 
 Over 200 varied credentials: different frameworks and achievements, email and
 DID recipients, non-ASCII text, optional fields, extra and inline contexts. For
@@ -168,8 +171,8 @@ def test_canonical_documents_equal_plain_pyld(chunk: int) -> None:
     for n in range(chunk, COUNT, 4):
         assert canonicalize(CREDENTIALS[n]) == normalize_plain(CREDENTIALS[n]), n
     after = memo_for(document_loader()).hits
-    assert after["contexts"] > hits["contexts"]
-    assert after["expansions"] > hits["expansions"]
+    # some of the work came from a cache: processed contexts, expanded subtrees or shape templates
+    assert sum(after.values()) > sum(hits.values())
 
 
 def test_canonical_proof_configurations_equal_plain_pyld() -> None:
