@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -122,7 +122,7 @@ def build_services(settings: Settings) -> Services:
         verifier=Verifier(
             base_url=settings.base_url,
             local_documents=identity.local_documents,
-            read_own_list=lambda list_id, now: _read_own_list(status, list_id, now),
+            read_own_list=lambda list_id: _read_own_list(status, list_id),
             fetch_hosts=settings.fetch_hosts,
         ),
         issuer_profile=issuer_profile,
@@ -138,15 +138,9 @@ def build_services(settings: Settings) -> Services:
     )
 
 
-def _read_own_list(status: StatusService, list_id: str, now: datetime) -> str | None:
-    """Return this service's signed status list `list_id`, or None if there is no such list.
-
-    A list signed now (on first read) is dated with the verification's `now` when that is
-    the present, so the list is never "not valid yet" for the check that asked for it.
-    """
-    real = datetime.now(UTC)
-    when = now if real - timedelta(minutes=1) <= now <= real else real
+def _read_own_list(status: StatusService, list_id: str) -> str | None:
+    """Return this service's signed status list `list_id`, or None if there is no such list."""
     try:
-        return status.list_document(list_id, now=when)[0]
+        return status.list_document(list_id, now=datetime.now(UTC))[0]
     except NotFound:
         return None

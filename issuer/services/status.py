@@ -92,12 +92,14 @@ class StatusService:
         return document, current.version
 
     def _signed_list(self, stored: StoredStatusList, now: datetime) -> str:
+        """Sign the list as of when its bits last changed (never later than any credential
+        pointing at it was issued), with the proof created `now`."""
         unsigned = build_list_credential(
             list_url=self.list_url(stored.id),
             issuer_id=self._issuer_id(),
             purpose=stored.purpose,
             bits=stored.bits,
-            valid_from=now,
+            valid_from=stored.updated_at,
         )
         return serialize(self._sign(unsigned, "eddsa-rdfc-2022", now))
 

@@ -24,7 +24,7 @@ class Verifier:
         *,
         base_url: str,
         local_documents: Callable[[], dict[str, dict[str, Any]]],
-        read_own_list: Callable[[str, datetime], str | None],
+        read_own_list: Callable[[str], str | None],
         fetch_hosts: tuple[str, ...] = (),
     ) -> None:
         self._base_url = base_url
@@ -32,15 +32,15 @@ class Verifier:
         self._read_own_list = read_own_list
         self._http = HttpStatusListFetcher(fetch_hosts) if fetch_hosts else None
 
-    def _own_list(self, url: str, now: datetime) -> dict[str, Any] | None:
+    def _own_list(self, url: str) -> dict[str, Any] | None:
         prefix = f"{self._base_url}/status-lists/"
         if not url.startswith(prefix):
             return None
-        text = self._read_own_list(url.removeprefix(prefix), now)
+        text = self._read_own_list(url.removeprefix(prefix))
         return json.loads(text) if text is not None else None
 
-    def _fetcher(self, now: datetime) -> StatusListFetcher:
-        return InProcessFetcher(lambda url: self._own_list(url, now), fallback=self._http)
+    def _fetcher(self) -> StatusListFetcher:
+        return InProcessFetcher(self._own_list, fallback=self._http)
 
     def _resolver(self):  # type: ignore[no-untyped-def]
         return make_key_resolver(self._local_documents(), fetch_json=self._http)
@@ -48,7 +48,7 @@ class Verifier:
     def credential(self, document: Any, *, now: datetime) -> VerificationResult:
         """Return the checks of a credential."""
         return verify_credential(
-            document, resolve=self._resolver(), now=now, fetch_status_list=self._fetcher(now)
+            document, resolve=self._resolver(), now=now, fetch_status_list=self._fetcher()
         )
 
     def presentation(
@@ -64,7 +64,7 @@ class Verifier:
             document,
             resolve=self._resolver(),
             now=now,
-            fetch_status_list=self._fetcher(now),
+            fetch_status_list=self._fetcher(),
             challenge=challenge,
             domain=domain,
         )

@@ -2,9 +2,11 @@
 
 import copy
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AUTH, BASE_URL, Cli
@@ -312,3 +314,21 @@ def test_key_rotation_is_audited_and_old_credentials_still_verify(
     actions = [e["action"] for e in client.get("/audit", headers=AUTH).get_json()["events"]]
     assert actions[:3] == ["issue", "key-rotate", "issue"]
     assert actions[-1] == "key-generate"
+
+
+def test_a_fresh_status_list_is_valid_from_when_its_bits_last_changed(
+    app,
+    client: FlaskClient,  # type: ignore[no-untyped-def]
+) -> None:
+    from datetime import datetime
+
+    signed = _issue(client, _unsigned(), credentialStatus=True).get_json()["verifiableCredential"]
+    issued_at = datetime.fromisoformat(signed["validFrom"].replace("Z", "+00:00"))
+    # The list is signed on first read, later than issuance; verifying as of the issuing
+    # second must still find it valid.
+    verdict = app.extensions["issuer"].verifier.credential(signed, now=issued_at)
+    assert verdict.verified, verdict.to_vc_api()
+    status_list = json.loads(
+        client.get(signed["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)).data
+    )
+    assert status_list["validFrom"] <= signed["validFrom"]
