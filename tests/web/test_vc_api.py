@@ -317,11 +317,8 @@ def test_key_rotation_is_audited_and_old_credentials_still_verify(
 
 
 def test_a_fresh_status_list_is_valid_from_when_its_bits_last_changed(
-    app,
-    client: FlaskClient,  # type: ignore[no-untyped-def]
+    app: Flask, client: FlaskClient
 ) -> None:
-    from datetime import datetime
-
     signed = _issue(client, _unsigned(), credentialStatus=True).get_json()["verifiableCredential"]
     issued_at = datetime.fromisoformat(signed["validFrom"].replace("Z", "+00:00"))
     # The list is signed on first read, later than issuance; verifying as of the issuing
