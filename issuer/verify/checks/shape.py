@@ -18,6 +18,11 @@ from issuer.verify.checks.common import (
     types_of,
 )
 
+CONTEXT_PROBLEM = (
+    "its first @context must be the W3C Verifiable Credentials context "
+    f"({VC_V2_CONTEXT}, or {VC_V1_CONTEXT} for version 1.1)"
+)
+
 
 def check_shape(document: Any) -> CheckResult:
     """`shape`: the JSON is a VC 2.0 or 1.1 credential (contexts, type, issuer, subject)."""
@@ -28,13 +33,8 @@ def check_shape(document: Any) -> CheckResult:
             "Not a credential",
             PARSING_ERROR,
         )
-    problems: list[str] = []
     version = data_model(document)
-    if version is None:
-        problems.append(
-            "its first @context must be the W3C Verifiable Credentials context "
-            f"({VC_V2_CONTEXT}, or {VC_V1_CONTEXT} for version 1.1)"
-        )
+    problems = [] if version is not None else [CONTEXT_PROBLEM]
     types = types_of(document)
     if "VerifiablePresentation" in types:
         problems.append("it is a presentation, not a credential")
@@ -76,13 +76,8 @@ def check_presentation_shape(document: Any) -> CheckResult:
             "Not a presentation",
             PARSING_ERROR,
         )
-    problems: list[str] = []
     version = data_model(document)
-    if version is None:
-        problems.append(
-            "its first @context must be the W3C Verifiable Credentials context "
-            f"({VC_V2_CONTEXT}, or {VC_V1_CONTEXT} for version 1.1)"
-        )
+    problems = [] if version is not None else [CONTEXT_PROBLEM]
     if "VerifiablePresentation" not in types_of(document):
         problems.append('its type does not include "VerifiablePresentation"')
     if "holder" in document and node_id(document["holder"]) is None:
