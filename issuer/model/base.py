@@ -10,6 +10,22 @@ VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 CLR_V2_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+OB_FAMILY_PREFIXES = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/",
+    "https://purl.imsglobal.org/spec/clr/v2p0/",
+)
+"""Context URL prefixes of Open Badges 3.0 and CLR 2.0, whose schemas want `proof` as an array."""
+
+
+def is_open_badges_family(document: dict[str, Any]) -> bool:
+    """Whether `document` uses an Open Badges 3.0 or CLR 2.0 context."""
+    contexts = document.get("@context")
+    return any(
+        isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES)
+        for c in (contexts if isinstance(contexts, list) else [contexts])
+    )
+
+
 OB_CREDENTIAL_SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )

@@ -7,6 +7,7 @@ counts as verified. `VerificationResult.to_vc_api()` gives the body of a VC API
 (VCALM) `POST /credentials/verify` or `/presentations/verify` response.
 """
 
+from collections.abc import Collection
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -95,6 +96,14 @@ class CredentialSummary(BaseModel):
     """validUntil (expirationDate for VC 1.1), as written in the document."""
 
 
+ALWAYS_CHECKED = frozenset({"shape", "proof"})
+"""Checks that decide every verdict, whatever the caller asks for."""
+OPTIONAL_CHECKS = frozenset(
+    {"issuer", "validFrom", "validUntil", "credentialStatus", "credentialSchema"}
+)
+"""Checks a VC API caller may leave out of a credential's verdict with `options.checks`."""
+
+
 class VerificationResult(BaseModel):
     """The checks run on one credential or presentation, and the verdict they give."""
 
@@ -114,6 +123,14 @@ class VerificationResult(BaseModel):
             bool(self.checks)
             and not any(check.failed for check in self.checks)
             and all(credential.verified for credential in self.credentials)
+        )
+
+    def restricted_to(self, names: Collection[str]) -> "VerificationResult":
+        """Return this result with only the optional checks in `names` (VC API
+        `options.checks`); the `shape` and `proof` checks always stay."""
+        keep = set(names) | ALWAYS_CHECKED
+        return self.model_copy(
+            update={"checks": [check for check in self.checks if check.name in keep]}
         )
 
     def named(self, name: str) -> list[CheckResult]:

@@ -78,8 +78,12 @@ def add_proof(
     challenge: str | None = None,
     domain: str | None = None,
     loader: DocumentLoader | None = None,
+    as_set: bool = True,
 ) -> dict[str, Any]:
     """Return a copy of `document` with a new proof appended to its `proof` list.
+
+    With `as_set=False` a document's only proof is a single object, as plain VCs
+    write it; Open Badges and CLR credentials keep the array their schemas require.
 
     Raises `UndefinedTerm` if the document uses a term its contexts do not
     define (with either suite), `ContextNotAvailable` for an unknown context.
@@ -105,6 +109,8 @@ def add_proof(
         options = eddsa_jcs_2022.proof_options(unsecured, options)
     data = _HASH_DATA[cryptosuite](unsecured, options, loader=loader)
     proof = {**options, "proofValue": encode_base58btc(signer.sign(data))}
+    if not existing and not as_set:
+        return {**unsecured, "proof": proof}
     return {**unsecured, "proof": [*existing, proof]}
 
 

@@ -4,13 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from issuer.errors import InvalidInput
-from issuer.model.base import VC_V1_CONTEXT, VC_V2_CONTEXT
+from issuer.model.base import OB_FAMILY_PREFIXES, VC_V1_CONTEXT
 from issuer.model.credential import format_datetime_z
-
-OB_FAMILY_PREFIXES = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/",
-    "https://purl.imsglobal.org/spec/clr/v2p0/",
-)
+from issuer.model.vcdm import data_model_problems
 
 
 def prepare_credential(
@@ -20,64 +16,46 @@ def prepare_credential(
     issuer_profile: dict[str, Any],
     default_url: str,
     now: datetime,
+    status_requested: bool = False,
 ) -> dict[str, Any]:
-    """Return the credential to sign: issuer, id (`default_url` unless it has one) and issuance
-    date filled in; raise `InvalidInput` if it cannot be issued."""
-    contexts = credential.get("@context")
-    contexts = [contexts] if isinstance(contexts, str) else contexts
-    if not isinstance(contexts, list) or not contexts:
-        raise InvalidInput(
-            "the credential needs an @context (https://www.w3.org/ns/credentials/v2)"
-        )
-    if contexts[0] not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
-        raise InvalidInput(
-            f"the first @context must be {VC_V2_CONTEXT} (VC 2.0) or {VC_V1_CONTEXT} (VC 1.1)"
-        )
-    types = credential.get("type")
-    types = [types] if isinstance(types, str) else types
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        raise InvalidInput('the credential\'s type must include "VerifiableCredential"')
+    """Return the credential to sign: id (`default_url` unless it has one) and validFrom
+    (issuanceDate for VC 1.1) filled in, a bare issuer id completed with the issuer's
+    profile; raise `InvalidInput` if it cannot be issued as it is.
+
+    The caller names the issuer (the VC API requires it): this service's id, as a
+    string or an object. A `credentialStatus` of the caller's own is signed as given,
+    unless `status_requested` (the service then adds its own entry).
+    """
     if "proof" in credential:
         raise InvalidInput("send the credential without a proof: this service signs it")
-    if "credentialStatus" in credential:
+    if "credentialStatus" in credential and status_requested:
         raise InvalidInput(
-            "send the credential without credentialStatus; ask for one with options.credentialStatus"
+            "the credential has a credentialStatus and options.credentialStatus asks for "
+            "another: send one or the other"
         )
-    if not isinstance(credential.get("credentialSubject"), dict | list):
-        raise InvalidInput("the credential needs a credentialSubject")
-    prepared = {**credential, "@context": contexts, "type": types}
-    profile = _profile_for(contexts, issuer_id, issuer_profile)
-    prepared["issuer"] = _issuer(credential.get("issuer"), issuer_id, profile)
-    given_id = credential.get("id", default_url)
-    if not isinstance(given_id, str) or ":" not in given_id or any(c.isspace() for c in given_id):
-        raise InvalidInput("the credential's id must be a URL or URN")
-    prepared["id"] = given_id
-    date_field = "validFrom" if contexts[0] == VC_V2_CONTEXT else "issuanceDate"
-    prepared.setdefault(date_field, format_datetime_z(now))
+    if "issuer" not in credential:
+        raise InvalidInput(f"the credential must name its issuer: {issuer_id}")
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else None
+    date_field = "issuanceDate" if first == VC_V1_CONTEXT else "validFrom"
+    prepared = {"id": default_url, date_field: format_datetime_z(now), **credential}
+    problems = data_model_problems(prepared)
+    if problems:
+        raise InvalidInput("the credential cannot be issued: " + "; ".join(problems))
+    prepared["issuer"] = _issuer(credential["issuer"], issuer_id, issuer_profile, contexts)
     return _ordered(prepared)
 
 
-def _profile_for(contexts: list[Any], issuer_id: str, profile: dict[str, Any]) -> Any:
-    """Return the issuer value whose terms the credential's contexts define.
-
-    The full Profile needs the Open Badges (or CLR) context; VC 2.0 alone defines `name`;
-    VC 1.1 alone gets the bare issuer id.
-    """
-    if any(isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES) for c in contexts):
-        return profile
-    if contexts[0] == VC_V2_CONTEXT:
-        return {"id": issuer_id, "name": profile["name"]} if "name" in profile else issuer_id
-    return issuer_id
-
-
-def _issuer(given: Any, issuer_id: str, profile: dict[str, Any]) -> Any:
-    if given is None:
-        return profile
+def _issuer(given: Any, issuer_id: str, profile: dict[str, Any], contexts: list[Any]) -> Any:
+    """The caller's issuer, checked to be this service. An Open Badges or CLR credential
+    naming it by id alone gets the issuer's full Profile, which their schemas require."""
     given_id = given.get("id") if isinstance(given, dict) else given
     if given_id != issuer_id:
-        raise InvalidInput(
-            f"issuer mismatch: this service issues as {issuer_id}; leave issuer out or use that id"
-        )
+        raise InvalidInput(f"issuer mismatch: this service issues as {issuer_id}; use that id")
+    if isinstance(given, str) and any(
+        isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES) for c in contexts
+    ):
+        return profile
     return given
 
 

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from issuer.model.vcdm import data_model_problems
 from issuer.model.verification import CheckResult
 from issuer.verify.checks.common import (
     MALFORMED_VALUE_ERROR,
@@ -13,7 +14,6 @@ from issuer.verify.checks.common import (
     _sentence,
     as_list,
     data_model,
-    issuer_id,
     node_id,
     types_of,
 )
@@ -34,24 +34,10 @@ def check_shape(document: Any) -> CheckResult:
             PARSING_ERROR,
         )
     version = data_model(document)
-    problems = [] if version is not None else [CONTEXT_PROBLEM]
-    types = types_of(document)
-    if "VerifiablePresentation" in types:
+    problems = []
+    if "VerifiablePresentation" in types_of(document):
         problems.append("it is a presentation, not a credential")
-    elif "VerifiableCredential" not in types:
-        problems.append('its type does not include "VerifiableCredential"')
-    if "id" in document and not isinstance(document["id"], str):
-        problems.append("its id is not a URL")
-    identifier = issuer_id(document)
-    if identifier is None:
-        problems.append("it does not name its issuer")
-    elif ":" not in identifier:
-        problems.append(f"its issuer id ({identifier}) is not a URL")
-    subjects = as_list(document.get("credentialSubject"))
-    if not subjects or not all(isinstance(s, dict) for s in subjects):
-        problems.append("it says nothing about anyone (credentialSubject is missing or empty)")
-    if version == "1.1" and "issuanceDate" not in document:
-        problems.append("it has no issuanceDate, which version 1.1 credentials must have")
+    problems += data_model_problems(document)
     if problems:
         return _failed(
             "shape",
