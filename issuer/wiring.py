@@ -11,6 +11,7 @@ from issuer.errors import NotFound
 from issuer.keys.identity import IssuerIdentity
 from issuer.keys.store import KeyStore
 from issuer.model.achievement import Profile
+from issuer.model.base import is_open_badges_family
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import AwardService
 from issuer.services.batch_signing import SignerRef
@@ -67,7 +68,13 @@ def build_services(settings: Settings) -> Services:
         return Profile(id=identity.did, name=settings.issuer_name, url=settings.base_url)
 
     def sign(document: dict[str, Any], cryptosuite: str, now: datetime) -> dict[str, Any]:
-        return add_proof(document, identity.signer(), created=now, cryptosuite=cryptosuite)
+        return add_proof(
+            document,
+            identity.signer(),
+            created=now,
+            cryptosuite=cryptosuite,
+            as_set=is_open_badges_family(document),
+        )
 
     signer = CredentialSigner(
         engine=engine,
