@@ -45,32 +45,52 @@ SUMMARY_COLUMNS = (
 )
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP "CSV Injection")."""
+
+
+def spreadsheet_cell(value: object) -> object:
+    """Return `value` for a CSV cell, a text starting like a formula prefixed with `'`.
+
+    Spreadsheets then show the text as it was instead of running it (e.g. a roster name
+    `=cmd|' /C calc'!A0`); leading white space does not hide a formula. Numbers are
+    written as they are.
+    """
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES) or value.lstrip().startswith(FORMULA_PREFIXES)
+    ):
+        return "'" + value
+    return value
+
+
 def wallet_url(base_url: str, wallet_id: str | None) -> str:
     """Return the learner's wallet page, or "" without a wallet."""
     return f"{base_url}/wallet/{wallet_id}" if wallet_id else ""
 
 
 def summary_csv(results: list[RowResult], base_url: str) -> str:
-    """Return the summary CSV: per roster row, its credentials' URLs and the wallet link."""
+    """Return the summary CSV: per roster row, its credentials' URLs and the wallet link.
+
+    Every text cell goes through `spreadsheet_cell`, so roster values cannot become formulas.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SUMMARY_COLUMNS)
     for result in results:
         row = result.row
-        writer.writerow(
-            [
-                row.number,
-                row.email or "",
-                row.did or "",
-                row.name or "",
-                row.framework,
-                len(result.credentials),
-                result.issued_here,
-                wallet_url(base_url, result.wallet_id),
-                ";".join(c.url for c in result.credentials),
-                result.error or "",
-            ]
-        )
+        cells = [
+            row.number,
+            row.email or "",
+            row.did or "",
+            row.name or "",
+            row.framework,
+            len(result.credentials),
+            result.issued_here,
+            wallet_url(base_url, result.wallet_id),
+            ";".join(c.url for c in result.credentials),
+            result.error or "",
+        ]
+        writer.writerow([spreadsheet_cell(cell) for cell in cells])
     return out.getvalue()
 
 

@@ -120,6 +120,16 @@ api_tokens_table = Table(
     Column("revoked_at", UtcDateTime(), nullable=True),
 )
 
+console_sessions_table = Table(
+    "console_sessions",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True),  # the cookie holds the id itself
+    Column("token_sha256", String(64), nullable=False, index=True),
+    Column("actor", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
 audit_log_table = Table(
     "audit_log",
     metadata,

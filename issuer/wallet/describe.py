@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from issuer.wallet.clr import subject_achievement
 
@@ -19,6 +20,32 @@ ALIGNMENT_ROLES = {
     "ext:CompetencyStatement": "Competency statement",
 }
 _LEVEL_TEXT = re.compile(r"^Level (\d+) of (\d+): (.+)$")
+LINK_SCHEMES = frozenset({"http", "https"})
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+"""What browsers drop from anywhere in a URL before reading it (WHATWG URL parsing)."""
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+"""What browsers strip from both ends of a URL."""
+
+
+def link_url(value: Any) -> str | None:
+    """Return `value` as a link target if it is an absolute http: or https: URL, else None.
+
+    Anything else (`javascript:`, `data:`, `vbscript:`, relative or malformed URLs, not a
+    string) is shown as plain text, never as a link. The URL is read as a browser reads it:
+    control characters and spaces at either end, and tabs and newlines anywhere, are dropped
+    first (and are not in the returned URL).
+    """
+    if not isinstance(value, str):
+        return None
+    cleaned = _URL_IGNORED.sub("", value).strip(_C0_AND_SPACE)
+    try:
+        parts = urlsplit(cleaned)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not host:
+        return None
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -107,7 +134,7 @@ def describe_achievement(achievement: dict[str, Any]) -> AchievementView:
         aligned = Aligned(
             role=ALIGNMENT_ROLES.get(str(target_type), "Aligned to"),
             name=_text(item.get("targetName")) or "(unnamed)",
-            url=_text(item.get("targetUrl")),
+            url=link_url(item.get("targetUrl")),
             code=_text(item.get("targetCode")),
             description=_text(item.get("targetDescription")),
         )

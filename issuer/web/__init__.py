@@ -7,6 +7,7 @@ from flask import Flask
 
 from issuer.services.keys import ensure_key
 from issuer.settings import Settings
+from issuer.store.sessions import SessionStore
 from issuer.wiring import Services, build_services
 
 EXTENSION_KEY = "issuer"
@@ -33,14 +34,19 @@ def create_app(settings: Settings | None = None) -> Flask:
         openapi,
         pages,
         problems,
+        security,
         session,
         verify_page,
         wallet,
     )
 
     problems.init_app(app)
+    security.init_app(app, base_url=settings.base_url)
     session.init_app(
-        app, keys_dir=settings.keys_dir, secure=settings.base_url.startswith("https://")
+        app,
+        keys_dir=settings.keys_dir,
+        secure=settings.base_url.startswith("https://"),
+        store=SessionStore(services.engine),
     )
     for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
         app.register_blueprint(blueprint)

@@ -7,8 +7,9 @@
     GET  /issue/credentials                   issued credentials, newest first
     POST /issue/credentials/{uuid}/status     revoke, suspend or reinstate (StatusService)
 
-The token is kept in the signed session cookie and checked again on every request, so a
-revoked token ends the session. Every form carries the session's CSRF token.
+Signing in keeps a server-side session (`issuer.web.session`): the cookie holds only its
+random id, never the token. The session is checked on every request, so signing out (which
+deletes it) or revoking the token ends it. Every form carries the session's CSRF token.
 """
 
 import json
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
 from issuer.credentials.compose import Recipient
@@ -38,7 +39,12 @@ from issuer.services.wallet import credential_state
 from issuer.wallet.describe import describe_credential
 from issuer.web import services
 from issuer.web.auth import authenticate
-from issuer.web.session import check_csrf
+from issuer.web.session import (
+    check_csrf,
+    console_session,
+    end_console_session,
+    start_console_session,
+)
 
 bp = Blueprint("console", __name__)
 
@@ -48,15 +54,9 @@ PAGE_SIZE = 25
 
 
 def signed_in_actor() -> str | None:
-    """Return who is signed in to the console (their token still valid), or None."""
-    token = session.get("token")
-    if not isinstance(token, str):
-        return None
-    actor = authenticate(token)
-    if actor is None:
-        session.pop("token", None)
-        return None
-    return f"console:{actor}"
+    """Return who is signed in to the console (their session live, its token valid), or None."""
+    found = console_session()
+    return f"console:{found.actor}" if found else None
 
 
 def _sign_in_page(error: str | None = None, status: int = 200) -> Response:
@@ -102,22 +102,21 @@ def issue() -> Response | str:
 
 @bp.post("/issue/sign-in")
 def sign_in() -> Response:
-    """Check the token and keep it in the session."""
+    """Check the token and start a server-side session for whom it names."""
     check_csrf()
     token = request.form.get("token", "").strip()
-    if not token or authenticate(token) is None:
+    actor = authenticate(token) if token else None
+    if actor is None:
         return _sign_in_page("That token was not accepted. Check it and try again.", 401)
-    session.clear()  # a new session (and CSRF token) after signing in
-    session["token"] = token
-    session.permanent = True
+    start_console_session(token, actor)
     return redirect(url_for("console.issue"), code=303)
 
 
 @bp.post("/issue/sign-out")
 def sign_out() -> Response:
-    """Forget the token."""
+    """End the session: a copy of the cookie kept from before no longer signs anyone in."""
     check_csrf()
-    session.clear()
+    end_console_session()
     return redirect(url_for("console.issue"), code=303)
 
 

@@ -93,15 +93,29 @@ def browser() -> Iterator[Any]:
             instance.close()
 
 
+def csp_violations(messages: list[str]) -> list[str]:
+    """Return the console messages in which Chromium reports a Content-Security-Policy violation."""
+    return [m for m in messages if "Content Security Policy" in m or "Refused to" in m]
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser context (own cookies, downloads accepted) and page."""
+    """A fresh browser context (own cookies, downloads accepted) and page.
+
+    Every console message is kept in `page.console_messages`; the test fails if any page
+    broke the Content-Security-Policy (Chromium reports each refusal on the console).
+    """
     context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
     context.set_default_timeout(15_000)
+    messages: list[str] = []
     try:
-        yield context.new_page()
+        new_page = context.new_page()
+        new_page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+        new_page.console_messages = messages
+        yield new_page
     finally:
         context.close()
+    assert csp_violations(messages) == []
 
 
 def screenshot(page: Any, name: str) -> Path:

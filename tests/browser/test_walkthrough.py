@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from issuer.wallet.baking import PNG_SIGNATURE
-from tests.browser.conftest import BROWSER_TOKEN, LiveServer, screenshot
+from tests.browser.conftest import BROWSER_TOKEN, LiveServer, csp_violations, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -130,3 +130,48 @@ def test_wallet_without_link_and_keyboard_use(page: Any, live_server: LiveServer
     page.get_by_label("Credential or presentation (JSON)").fill("{not json")
     page.get_by_role("button", name="Verify the text").click()
     assert "not valid JSON" in page.get_by_role("alert").inner_text()
+
+
+def test_pages_keep_to_the_content_security_policy(page: Any, live_server: LiveServer) -> None:
+    """Styles load from the stylesheet, and an inline style is really refused (the policy bites)."""
+    response = page.goto(f"{live_server.url}/verify")
+    policy = response.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "style-src 'self'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    styled = page.evaluate("getComputedStyle(document.querySelector('header')).borderBottomStyle")
+    assert styled == "solid"  # style.css applied
+    page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', "
+        '\'<p id="probe" style="color: rgb(1, 2, 3)">x</p>\')'
+    )
+    colour = page.evaluate("getComputedStyle(document.getElementById('probe')).color")
+    assert colour != "rgb(1, 2, 3)"  # refused by the policy
+    refused = csp_violations(page.console_messages)
+    assert refused and "style-src" in refused[0]
+    page.console_messages.clear()  # expected: the probe's refusal, not a page's
+
+
+def test_a_javascript_link_in_a_pasted_credential_is_plain_text(
+    page: Any, live_server: LiveServer
+) -> None:
+    server = live_server
+    result = server.cli(
+        "issue", "-f", FRAMEWORK, "-s", "emerging-01", "--email", "ben@example.org", "--json"
+    )
+    assert result.exit_code == 0, result.output
+    vc = json.loads(result.output)["credentials"][0]
+    for alignment in vc["credentialSubject"]["achievement"]["alignment"]:
+        if alignment["targetType"] == "ext:ONetSocOccupation":
+            alignment["targetUrl"] = "javascript:document.title='pwned'"
+    page.goto(f"{server.url}/verify")
+    page.get_by_label("Credential or presentation (JSON)").fill(json.dumps(vc))
+    page.get_by_role("button", name="Verify the text").click()
+    page.locator("#verdict").wait_for()
+    occupation = page.locator("dd", has_text="Receptionists and Information Clerks").first
+    assert occupation.locator("a").count() == 0  # the name, as text
+    assert page.locator("a[href^='javascript' i]").count() == 0
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.protocol)")
+    assert set(hrefs) <= {"http:", "https:"}
+    screenshot(page, "12-verify-javascript-link-as-text")
+    assert page.title() != "pwned"

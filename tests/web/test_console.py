@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from issuer.store.database import console_sessions_table
+from issuer.store.tokens import token_digest
 from issuer.web.session import SECRET_FILE
 from tests.conftest import AUTH, BASE_URL, TEST_TOKEN, Cli
 
@@ -183,3 +186,78 @@ def test_sign_out(console: tuple[FlaskClient, str]) -> None:
     client, csrf = console
     assert client.post("/issue/sign-out", data={"csrf_token": csrf}).status_code == 303
     assert client.get("/issue/credentials").status_code == 401
+
+
+def _session_cookie(client: FlaskClient) -> str:
+    cookie = client.get_cookie("ler_session")
+    assert cookie is not None, "no session cookie"
+    return cookie.value
+
+
+def test_the_cookie_holds_only_a_random_session_id_never_the_token(
+    console: tuple[FlaskClient, str], app: Flask
+) -> None:
+    client, _csrf_token = console
+    value = _session_cookie(client)
+    assert TEST_TOKEN not in value
+    contents = app.session_interface.get_signing_serializer(app).loads(value)  # type: ignore[attr-defined]
+    assert set(contents) == {"sid", "_permanent"}  # Flask's flag for the cookie's lifetime
+    assert TEST_TOKEN not in str(contents)
+    with app.extensions["issuer"].engine.connect() as conn:
+        [row] = conn.execute(select(console_sessions_table)).all()
+    assert contents["sid"] not in [str(v) for v in row]  # the table holds its hash only
+    assert row.token_sha256 == token_digest(TEST_TOKEN) and row.actor == "config-token"
+
+
+def test_a_cookie_saved_before_sign_out_no_longer_works(
+    console: tuple[FlaskClient, str], app: Flask
+) -> None:
+    client, csrf = console
+    saved = _session_cookie(client)
+    assert client.post("/issue/sign-out", data={"csrf_token": csrf}).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("ler_session", saved)
+    page = replay.get("/issue/credentials", headers=HTML)
+    assert page.status_code == 401
+    assert "Sign in with an API token" in page.get_data(as_text=True)
+    form = replay.get("/issue")
+    assert '<label for="token">API token</label>' in form.get_data(as_text=True)
+    issue = replay.post("/issue/award", data=_award_form(csrf), headers=HTML)
+    assert issue.status_code == 401
+
+
+def test_a_cookie_copied_while_signed_in_works_until_sign_out(
+    console: tuple[FlaskClient, str], app: Flask
+) -> None:
+    client, csrf = console
+    copy = app.test_client()
+    copy.set_cookie("ler_session", _session_cookie(client))
+    assert copy.get("/issue/credentials").status_code == 200  # the same session
+    client.post("/issue/sign-out", data={"csrf_token": csrf})
+    assert copy.get("/issue/credentials", headers=HTML).status_code == 401
+
+
+def test_signing_in_starts_a_new_session_id(seeded: FlaskClient, app: Flask) -> None:
+    csrf = _csrf(seeded.get("/issue").get_data(as_text=True))
+    before = _session_cookie(seeded)
+    seeded.post("/issue/sign-in", data={"csrf_token": csrf, "token": TEST_TOKEN})
+    after = _session_cookie(seeded)
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer.loads(before)["sid"] != serializer.loads(after)["sid"]
+    # the sign-in form's CSRF token belonged to the old session id
+    stale = seeded.post("/issue/preview", data=_award_form(csrf), headers=HTML)
+    assert stale.status_code == 400
+
+
+def test_revoking_a_token_deletes_its_console_sessions(seeded: FlaskClient, app: Flask) -> None:
+    tokens = app.extensions["issuer"].tokens
+    token, record = tokens.create("console user", now=datetime.now(UTC))
+    csrf = _csrf(seeded.get("/issue").get_data(as_text=True))
+    seeded.post("/issue/sign-in", data={"csrf_token": csrf, "token": token})
+    saved = _session_cookie(seeded)
+    tokens.revoke(record.id, now=datetime.now(UTC))
+    replay = app.test_client()
+    replay.set_cookie("ler_session", saved)
+    assert replay.get("/issue/credentials", headers=HTML).status_code == 401
+    with app.extensions["issuer"].engine.connect() as conn:
+        assert conn.execute(select(console_sessions_table)).all() == []
