@@ -54,6 +54,7 @@ def test_created_token_authorises_api_calls(run_cli: Cli, client: FlaskClient) -
         "credential": {
             "@context": ["https://www.w3.org/ns/credentials/v2"],
             "type": ["VerifiableCredential"],
+            "issuer": client.application.extensions["issuer"].identity.did,
             "credentialSubject": {"id": "did:example:1"},
         }
     }
