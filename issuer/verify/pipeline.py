@@ -50,6 +50,7 @@ from issuer.verify.checks import (
     node_id,
     types_of,
 )
+from issuer.verify.checks.signed import read_signed_view
 from issuer.verify.status import StatusListFetcher
 
 
@@ -69,23 +70,27 @@ def verify_credential(
         return VerificationResult(kind="credential", checks=[shape], document=document)
     verify = _proof_verifier(loader, allowed_suites)
     outcomes = check_proofs(document, resolve=resolve, verify_proof=verify)
-    issuer = check_issuer(document, outcomes)
+    # proofs and shape read the JSON as received; the other checks, what the proofs cover
+    view, unreadable = read_signed_view(document, loader)
+    if view is None:
+        failed = [shape, *(outcome.check for outcome in outcomes), *unreadable]
+        return VerificationResult(kind="credential", checks=failed, document=document)
     checks: list[CheckResult] = [
         shape,
         *(outcome.check for outcome in outcomes),
-        issuer,
-        check_valid_from(document, now),
-        check_valid_until(document, now),
+        check_issuer(view, outcomes),
+        check_valid_from(view, now),
+        check_valid_until(view, now),
         *check_credential_status(
-            document,
+            view,
             fetch_status_list=fetch_status_list,
-            verify_list_proofs=_list_proof_verifier(document, outcomes, resolve, verify),
+            verify_list_proofs=_list_proof_verifier(view, outcomes, resolve, verify),
             now=now,
         ),
-        *check_credential_schema(document),
+        *check_credential_schema(document, signed=view),
     ]
     return VerificationResult(
-        kind="credential", checks=checks, summary=summarize(document), document=document
+        kind="credential", checks=checks, summary=summarize(view), document=document
     )
 
 

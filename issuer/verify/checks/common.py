@@ -84,6 +84,26 @@ def types_of(node: Any) -> list[str]:
     return [t for t in as_list(node.get("type")) if isinstance(t, str)]
 
 
+def status_entry_type(entry: Any) -> str | None:
+    """Return the type a status entry is read as: a supported one among its `type` values,
+    else its first type name; None when it is not an object with a type name."""
+    names = types_of(entry)
+    supported = [name for name in names if name in STATUS_ENTRY_TYPES]
+    return (supported or names or [None])[0]
+
+
+def untyped_status_entry(entry: Any) -> CheckResult:
+    """The failed `credentialStatus` check of an entry that does not say what kind it is."""
+    return _failed(
+        "credentialStatus",
+        "We could not check whether this credential has been revoked: its status entry "
+        "does not say what kind of status check it is (it has no type name).",
+        "Malformed status entry",
+        MALFORMED_VALUE_ERROR,
+        input=entry,
+    )
+
+
 def contexts_of(document: dict[str, Any]) -> list[Any]:
     """Return the `@context` entries as a list."""
     return as_list(document.get("@context"))

@@ -18,17 +18,22 @@ from issuer.verify.checks.common import (
 )
 
 
-def check_credential_schema(document: dict[str, Any]) -> list[CheckResult]:
+def check_credential_schema(
+    document: dict[str, Any], *, signed: dict[str, Any] | None = None
+) -> list[CheckResult]:
     """`credentialSchema`: the credential matches each 1EdTech JSON Schema it names.
 
     Schemas are the local copies in `schemas/`, never fetched; an id without a local copy
     is a warning. An Open Badges 3.0 credential (VC 2.0) is always checked against the OB
-    schema, whether or not it names it.
+    schema, whether or not it names it. Which schemas apply is read from `signed` (the
+    signed view, `issuer.jsonld.view`) when given; the JSON Schemas are rules on JSON as
+    written, so `document` itself is validated.
     """
-    entries = as_list(document.get("credentialSchema"))
+    claims = document if signed is None else signed
+    entries = as_list(claims.get("credentialSchema"))
     results = [_check_one_schema(document, entry) for entry in entries]
-    named = {entry.get("id") for entry in entries if isinstance(entry, dict)}
-    is_ob = bool(set(types_of(document)) & OB_TYPES) and data_model(document) == "2.0"
+    named = [entry.get("id") for entry in entries if isinstance(entry, dict)]
+    is_ob = bool(set(types_of(claims)) & OB_TYPES) and data_model(claims) == "2.0"
     if is_ob and OB_ACHIEVEMENT_CREDENTIAL not in named:
         results.append(_validate(document, OB_ACHIEVEMENT_CREDENTIAL, input=None))
     if not results:
@@ -53,7 +58,9 @@ def _check_one_schema(document: dict[str, Any], entry: Any) -> CheckResult:
             input=entry,
         )
     schema_type = entry.get("type")
-    if schema_type not in SCHEMA_TYPES or not is_known_schema(schema_id):
+    if not isinstance(schema_type, str) or schema_type not in SCHEMA_TYPES:
+        schema_type = None
+    if schema_type is None or not is_known_schema(schema_id):
         return _warning(
             "credentialSchema",
             f"The credential says it follows the schema {schema_id}, which this verifier "
