@@ -1,5 +1,6 @@
 """Composition root shared by the web app and the CLI: builds the services from `Settings`."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,6 +132,9 @@ def build_services(settings: Settings) -> Services:
             local_documents=identity.local_documents,
             read_own_list=lambda list_id: _read_own_list(status, list_id),
             fetch_hosts=settings.fetch_hosts,
+            revoked_for_good=lambda credential_id, url, index: _revoked_for_good(
+                credentials, credential_id, url, index
+            ),
         ),
         issuer_profile=issuer_profile,
         batches=batches,
@@ -151,3 +155,20 @@ def _read_own_list(status: StatusService, list_id: str) -> str | None:
         return status.list_document(list_id, now=datetime.now(UTC))[0]
     except NotFound:
         return None
+
+
+def _revoked_for_good(
+    credentials: CredentialStore, credential_id: str, url: str, index: str
+) -> bool:
+    """Return whether this service revoked credential `credential_id` for good, its status
+    entry being index `index` of the list at `url` (so a set suspension bit means revoked)."""
+    stored = credentials.get_by_url(credential_id)
+    if stored is None or stored.revoked_at is None:
+        return False
+    entries = json.loads(stored.document).get("credentialStatus")
+    return any(
+        isinstance(entry, dict)
+        and entry.get("statusListCredential") == url
+        and str(entry.get("statusListIndex")) == index
+        for entry in (entries if isinstance(entries, list) else [entries])
+    )

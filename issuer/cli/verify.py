@@ -38,7 +38,8 @@ def verify(
     Prints every check with ✓ (passed), ✗ (failed) or ! (warning) and exits with status 0
     when it is verified, 1 when it is not. Verifies as the web service does: keys and
     contexts offline, this service's own status lists read directly, other hosts
-    contacted only if listed in ISSUER_FETCH_HOSTS.
+    contacted only if listed in ISSUER_FETCH_HOSTS (a status that cannot be checked is
+    not verified). A CLR's credentials are verified too, each on its own.
     """
     from issuer.verify.checks import types_of
 

@@ -1,7 +1,13 @@
 """The verifier as the service runs it: offline keys and contexts, its own status lists in-process.
 
 Other hosts are contacted only when listed in `ISSUER_FETCH_HOSTS` (status lists and
-did:web documents of other issuers), with a timeout and a size limit.
+did:web documents of other issuers; plain HTTP only for an entry written `http://...`),
+within a deadline and a size limit. A status that cannot be determined fails the
+`credentialStatus` check.
+
+Every entry point (the VC API, the verify page, `ler-issuer verify`) goes through
+`Verifier.credential`, so a Comprehensive Learner Record (ClrCredential) always has the
+credentials it holds verified too, each on its own, wherever it is verified.
 """
 
 import json
@@ -9,11 +15,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from issuer.keys.resolver import make_key_resolver
+from issuer.keys.resolver import KeyResolver, make_key_resolver
 from issuer.model.verification import CheckResult, VerificationResult
 from issuer.verify.checks import as_list, types_of
+from issuer.verify.checks.status_entries import SUSPENDED, revoked
+from issuer.verify.pipeline import _credentials_check as presentation_credentials_check
 from issuer.verify.pipeline import verify_credential, verify_presentation
 from issuer.verify.status import HttpStatusListFetcher, InProcessFetcher, StatusListFetcher
+
+RevokedForGood = Callable[[str, str, str], bool]
+"""(credential id, status list URL, status list index) -> whether this service revoked
+that credential for good (its row has `revoked_at`), its entry being that list and index."""
 
 
 class Verifier:
@@ -26,11 +38,13 @@ class Verifier:
         local_documents: Callable[[], dict[str, dict[str, Any]]],
         read_own_list: Callable[[str], str | None],
         fetch_hosts: tuple[str, ...] = (),
+        revoked_for_good: RevokedForGood | None = None,
     ) -> None:
         self._base_url = base_url
         self._local_documents = local_documents
         self._read_own_list = read_own_list
         self._http = HttpStatusListFetcher(fetch_hosts) if fetch_hosts else None
+        self._revoked_for_good = revoked_for_good
 
     def _own_list(self, url: str) -> dict[str, Any] | None:
         prefix = f"{self._base_url}/status-lists/"
@@ -42,14 +56,17 @@ class Verifier:
     def _fetcher(self) -> StatusListFetcher:
         return InProcessFetcher(self._own_list, fallback=self._http)
 
-    def _resolver(self):  # type: ignore[no-untyped-def]
+    def _resolver(self) -> KeyResolver:
         return make_key_resolver(self._local_documents(), fetch_json=self._http)
 
     def credential(self, document: Any, *, now: datetime) -> VerificationResult:
-        """Return the checks of a credential."""
-        return verify_credential(
-            document, resolve=self._resolver(), now=now, fetch_status_list=self._fetcher()
+        """Return the checks of a credential; for a ClrCredential, of those it holds too."""
+        result = self._final_wording(
+            verify_credential(
+                document, resolve=self._resolver(), now=now, fetch_status_list=self._fetcher()
+            )
         )
+        return self._with_enclosed(result, now=now)
 
     def presentation(
         self,
@@ -60,7 +77,7 @@ class Verifier:
         domain: str | None = None,
     ) -> VerificationResult:
         """Return the checks of a presentation and of every credential in it."""
-        return verify_presentation(
+        result = verify_presentation(
             document,
             resolve=self._resolver(),
             now=now,
@@ -68,16 +85,27 @@ class Verifier:
             challenge=challenge,
             domain=domain,
         )
+        credentials = [
+            self._with_enclosed(self._final_wording(item), now=now) for item in result.credentials
+        ]
+        checks = [
+            presentation_credentials_check(credentials) if check.name == "credentials" else check
+            for check in result.checks
+        ]
+        return result.model_copy(update={"credentials": credentials, "checks": checks})
 
     def document(self, document: Any, *, now: datetime) -> VerificationResult:
-        """Return the checks of a presentation or a credential, whichever `document` is.
-
-        The credentials a Comprehensive Learner Record (ClrCredential) holds are verified
-        too, each on its own (its proof, its status): revoking one of them shows here.
-        """
+        """Return the checks of a presentation or a credential, whichever `document` is."""
         if "VerifiablePresentation" in types_of(document):
             return self.presentation(document, now=now)
-        result = self.credential(document, now=now)
+        return self.credential(document, now=now)
+
+    def _with_enclosed(self, result: VerificationResult, *, now: datetime) -> VerificationResult:
+        """Add the results of the credentials a ClrCredential holds, and a `credentials` check.
+
+        Revoking one of them shows here: the record is then not verified.
+        """
+        document = result.document
         if not isinstance(document, dict) or "ClrCredential" not in types_of(document):
             return result
         subject = document.get("credentialSubject")
@@ -86,6 +114,30 @@ class Verifier:
         return result.model_copy(
             update={"credentials": nested, "checks": [*result.checks, _enclosed_check(nested)]}
         )
+
+    def _final_wording(self, result: VerificationResult) -> VerificationResult:
+        """Say "revoked" for a suspension bit this service set for good (a revocation)."""
+        document = result.document
+        if self._revoked_for_good is None or not isinstance(document, dict):
+            return result
+        credential_id = document.get("id")
+        if not isinstance(credential_id, str):
+            return result
+        checks = [
+            revoked(check.input, check.value) if self._is_final(credential_id, check) else check
+            for check in result.checks
+        ]
+        return result.model_copy(update={"checks": checks})
+
+    def _is_final(self, credential_id: str, check: CheckResult) -> bool:
+        entry = check.input
+        if check.problem_type != SUSPENDED or not isinstance(entry, dict):
+            return False
+        url, index = entry.get("statusListCredential"), entry.get("statusListIndex")
+        if not isinstance(url, str) or not url.startswith(f"{self._base_url}/status-lists/"):
+            return False  # only this service's own records can tell
+        assert self._revoked_for_good is not None
+        return self._revoked_for_good(credential_id, url, str(index))
 
 
 def _enclosed_check(results: list[VerificationResult]) -> CheckResult:

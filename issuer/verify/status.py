@@ -6,11 +6,13 @@ A verifier never fetches an arbitrary URL a credential names. It asks a
 - `InProcessFetcher` reads this service's own lists through a callable the app supplies
   (no HTTP at all), and hands every other URL to an optional fallback.
 - `HttpStatusListFetcher` fetches only from an allowed list of hosts, over HTTPS unless
-  told otherwise, with a total time limit, a size limit, and no redirect to another host.
+  the operator allowed plain HTTP for a host, with a deadline over the whole fetch
+  (`deadline.py`), a size limit, and no redirect to another host.
 
 Both raise `StatusListNotAllowed` for a URL they will not fetch and
-`StatusListUnavailable` when fetching fails; the verifier reports the first as a warning
-(the operator chose not to look) and the second as a failure (see `checks.py`).
+`StatusListUnavailable` when fetching fails. Either way the status of the credential is
+unknown, and the `credentialStatus` check fails (`checks/status_entries.py`): a
+verifier that cannot look never says "not revoked".
 
     fetch = InProcessFetcher(app_lists.read, fallback=HttpStatusListFetcher(["status.example"]))
     list_credential = fetch("https://status.example/lists/3")
@@ -25,12 +27,14 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from issuer.errors import IssuerError
+from issuer.verify.deadline import deadline_session
 
 DEFAULT_TIMEOUT = 5.0
-"""Seconds allowed for one whole fetch (connect, redirects and body)."""
+"""Seconds allowed for one whole fetch (connect, TLS, redirects, headers and body)."""
 
-DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-"""Largest status list credential accepted, in bytes (a minimal list is about 200 bytes)."""
+DEFAULT_MAX_BYTES = 1024 * 1024
+"""Largest status list credential accepted, in bytes (a list of 131,072 one-bit entries
+is at most about 25 KB, and usually a few hundred bytes)."""
 
 MAX_REDIRECTS = 3
 
@@ -82,25 +86,26 @@ class InProcessFetcher:
                 raise StatusListUnavailable(f"the status list at {url} is not a JSON object")
             return document
         if self._fallback is None:
-            raise StatusListNotAllowed(
-                f"the status list at {url} is not one of this service's own lists"
-            )
+            raise StatusListNotAllowed(_refusal(url))
         return self._fallback(url)
 
 
 def refuse_all(url: str) -> dict[str, Any]:
-    """A fetcher that fetches nothing: every status list is reported as not checked."""
-    raise StatusListNotAllowed(f"this verifier is not set up to fetch status lists ({url})")
+    """A fetcher that fetches nothing: every status list is refused (so status is unknown)."""
+    raise StatusListNotAllowed(_refusal(url))
 
 
 class HttpStatusListFetcher:
-    """Fetches status lists over HTTP(S), only from `allowed_hosts`.
+    """Fetches status lists over HTTPS (or plain HTTP where allowed), only from allowed hosts.
 
     `allowed_hosts` entries are host names ("status.example.org", matched without regard
-    to case, on any port) or host:port pairs ("127.0.0.1:8080", that port only). Plain
-    HTTP is refused unless `allow_http`. Redirects are followed (at most MAX_REDIRECTS)
-    only to the same host and port. The whole fetch must finish within `timeout` seconds
-    and the body may not exceed `max_bytes`.
+    to case, on any port), host:port pairs ("status.example.org:8443", that port only),
+    or either written with a scheme: "http://127.0.0.1:8080" allows plain HTTP (and
+    HTTPS) to that host and port, "https://..." is the same as no scheme. Plain HTTP is
+    refused for every other host unless `allow_http`. Redirects are followed (at most
+    MAX_REDIRECTS) only to the same scheme, host and port. The whole fetch (connecting,
+    redirects, headers and body) ends at `timeout` seconds, however slowly the server
+    sends, and the body may not exceed `max_bytes`.
     """
 
     def __init__(
@@ -110,53 +115,67 @@ class HttpStatusListFetcher:
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = DEFAULT_MAX_BYTES,
         allow_http: bool = False,
-        session: requests.Session | None = None,
     ) -> None:
-        self._hosts: set[str] = set()
-        self._host_ports: set[tuple[str, int]] = set()
+        self._allowed: set[tuple[str, str, int | None]] = set()
         for entry in allowed_hosts:
-            host, port = _split_host(entry)
-            if port is None:
-                self._hosts.add(host)
-            else:
-                self._host_ports.add((host, port))
+            scheme, host, port = parse_host_entry(entry)
+            self._allowed.add(("https", host, port))
+            if scheme == "http":
+                self._allowed.add(("http", host, port))
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.allow_http = allow_http
-        if session is None:
-            session = requests.Session()
-            session.trust_env = False  # no proxies or .netrc from the environment
-        self._session = session
 
     def is_allowed(self, url: str) -> bool:
-        """Return whether `url` is on an allowed host, with an allowed scheme."""
+        """Return whether `url` is on an allowed host, with a scheme allowed for that host."""
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
             return False
-        schemes = ("https", "http") if self.allow_http else ("https",)
-        if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            return False
+        if parts.username or parts.password:
             return False
         host = parts.hostname.lower()
         effective_port = port or (443 if parts.scheme == "https" else 80)
-        return host in self._hosts or (host, effective_port) in self._host_ports
+        schemes = {parts.scheme, "https"} if self.allow_http else {parts.scheme}
+        return any(
+            (scheme, host, None) in self._allowed or (scheme, host, effective_port) in self._allowed
+            for scheme in schemes
+        )
 
     def __call__(self, url: str) -> dict[str, Any]:
         """Return the JSON object at `url`; raises StatusListNotAllowed / StatusListUnavailable."""
         if not self.is_allowed(url):
-            raise StatusListNotAllowed(
-                f"the status list at {url} is on a host this verifier is not allowed to contact"
-            )
+            https = "https://" + url.removeprefix("http://")
+            if url.startswith("http://") and self.is_allowed(https):
+                raise StatusListNotAllowed(
+                    f"the status list at {url} is served over plain HTTP, which this verifier "
+                    "is not allowed to use for that host"
+                )
+            raise StatusListNotAllowed(_refusal(url))
         deadline = time.monotonic() + self.timeout
+        with deadline_session(self.timeout) as (session, watchdog):
+            try:
+                body = self._fetch(session, url, deadline)
+            except StatusListUnavailable:
+                if watchdog.fired:
+                    raise StatusListUnavailable(_too_long(url, self.timeout)) from None
+                raise
+            if watchdog.fired or time.monotonic() > deadline:
+                raise StatusListUnavailable(_too_long(url, self.timeout))
+        return _parse(body, url)
+
+    def _fetch(self, session: requests.Session, url: str, deadline: float) -> bytes:
+        """Return the body at `url`, following allowed redirects."""
         origin = _origin(url)
         current = url
         for _ in range(MAX_REDIRECTS + 1):
-            response = self._get(current, deadline)
+            response = self._get(session, current, deadline)
             with response:
                 if response.is_redirect:
-                    location = response.headers.get("Location", "")
-                    target = urljoin(current, location)
+                    target = urljoin(current, response.headers.get("Location", ""))
                     if _origin(target) != origin or not self.is_allowed(target):
                         raise StatusListNotAllowed(
                             f"the status list at {url} redirects to another host, which is refused"
@@ -168,16 +187,15 @@ class HttpStatusListFetcher:
                         f"the status list at {url} could not be fetched "
                         f"(the server answered {response.status_code})"
                     )
-                body = self._read_body(response, url, deadline)
-            return _parse(body, url)
+                return self._read_body(response, url, deadline)
         raise StatusListUnavailable(f"the status list at {url} redirects too many times")
 
-    def _get(self, url: str, deadline: float) -> requests.Response:
+    def _get(self, session: requests.Session, url: str, deadline: float) -> requests.Response:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise StatusListUnavailable(f"fetching the status list at {url} took too long")
+            raise StatusListUnavailable(_too_long(url, self.timeout))
         try:
-            return self._session.get(
+            return session.get(
                 url,
                 timeout=remaining,
                 allow_redirects=False,
@@ -185,8 +203,8 @@ class HttpStatusListFetcher:
                 headers={"Accept": _ACCEPT},
             )
         except requests.Timeout as err:
-            raise StatusListUnavailable(f"fetching the status list at {url} took too long") from err
-        except requests.RequestException as err:
+            raise StatusListUnavailable(_too_long(url, self.timeout)) from err
+        except (requests.RequestException, OSError) as err:
             raise StatusListUnavailable(
                 f"the status list at {url} could not be fetched (the server could not be reached)"
             ) from err
@@ -194,22 +212,54 @@ class HttpStatusListFetcher:
     def _read_body(self, response: requests.Response, url: str, deadline: float) -> bytes:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise StatusListUnavailable(f"the status list at {url} is too large")
+            raise StatusListUnavailable(_too_large(url, self.max_bytes))
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_content(chunk_size=16384):
                 size += len(chunk)
                 if size > self.max_bytes:
-                    raise StatusListUnavailable(f"the status list at {url} is too large")
+                    raise StatusListUnavailable(_too_large(url, self.max_bytes))
                 if time.monotonic() > deadline:
-                    raise StatusListUnavailable(f"fetching the status list at {url} took too long")
+                    raise StatusListUnavailable(_too_long(url, self.timeout))
                 chunks.append(chunk)
-        except requests.RequestException as err:
+        except (requests.RequestException, OSError) as err:
             raise StatusListUnavailable(
                 f"the status list at {url} could not be read completely"
             ) from err
         return b"".join(chunks)
+
+
+def parse_host_entry(entry: str) -> tuple[str, str, int | None]:
+    """Return (scheme, host, port or None) of an allowed-host entry; raise ValueError.
+
+    "host", "host:port", "[v6]", "[v6]:port", each optionally after "https://" or
+    "http://" (the scheme defaults to https).
+    """
+    text = entry.strip().lower()
+    scheme = "https"
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            scheme, text = prefix[:-3], text.removeprefix(prefix).rstrip("/")
+    host, port = _split_host(text)
+    return scheme, host, port
+
+
+def _refusal(url: str) -> str:
+    """Why a URL is not fetched: its host is not allowed (or only over HTTPS)."""
+    try:
+        host = urlsplit(url).netloc or url
+    except ValueError:
+        host = url
+    return f"the status list is kept at {host}, which this verifier is not allowed to contact"
+
+
+def _too_long(url: str, timeout: float) -> str:
+    return f"fetching the status list at {url} took too long (more than {timeout:g} seconds)"
+
+
+def _too_large(url: str, max_bytes: int) -> str:
+    return f"the status list at {url} is too large (more than {max_bytes // 1024} KiB)"
 
 
 def _split_host(entry: str) -> tuple[str, int | None]:

@@ -17,6 +17,7 @@ from flask import Blueprint, render_template, request
 
 from issuer.errors import InvalidInput
 from issuer.model.verification import VerificationResult
+from issuer.verify.checks.status_entries import is_status_unknown
 from issuer.wallet.describe import describe_credential
 from issuer.wallet.files import FileKind, parse_json, read_credential_file
 from issuer.web import services
@@ -57,11 +58,26 @@ def _checks(result: VerificationResult) -> list[dict[str, str]]:
     ]
 
 
+def verdict(result: VerificationResult) -> str:
+    """Return the banner to show: "verified", "verified-with-warnings", "status-unknown"
+    (not verified only because the revocation status could not be checked: not green
+    either) or "not-verified"."""
+    if result.verified:
+        warned = any(check.status == "warning" for check in result.checks)
+        return "verified-with-warnings" if warned else "verified"
+    failed = [check for check in result.checks if check.failed]
+    if failed and all(is_status_unknown(check) for check in failed):
+        if all(item.verified for item in result.credentials):
+            return "status-unknown"
+    return "not-verified"
+
+
 def result_view(result: VerificationResult) -> dict[str, Any]:
     """Return a verification result arranged for the page (checks and achievements)."""
     document = result.document if isinstance(result.document, dict) else {}
     return {
         "verified": result.verified,
+        "verdict": verdict(result),
         "kind": result.kind,
         "checks": _checks(result),
         "credential": describe_credential(document) if result.kind == "credential" else None,

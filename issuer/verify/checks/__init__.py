@@ -12,11 +12,12 @@ Decisions worth knowing:
 - `issuer`: the key that signed must belong to the issuer (the verification method's
   controller equals the issuer id). If the issuer id is not a DID or an http(s) URL
   (e.g. `urn:uuid:...`), no key can ever be linked to it: that is a warning, not a failure.
-- `credentialStatus`: a list on a host the verifier may not contact is a warning (the
-  operator chose not to look, and the spec warns against "phoning home"); a list that
-  should have been fetched but could not be, or that is unsigned, badly signed, from
-  another issuer or damaged, is a failure, so `verified` never means "not revoked as far
-  as we know, which is nothing".
+- `credentialStatus` fails closed: a list on a host the verifier may not contact, one
+  that cannot be fetched within the deadline and size limit, or that is unsigned, badly
+  signed, from another issuer, expired or damaged, and an entry of a type or purpose we
+  cannot evaluate, all fail the check ("We could not check whether the issuer has revoked
+  this credential: ..."), so `verified` never means "not revoked as far as we know, which
+  is nothing".
 - `credentialSchema`: a schema id we have no local copy of is a warning (never fetched).
 """
 

@@ -1,4 +1,17 @@
-"""The `credentialStatus` check: Bitstring Status List (and StatusList2021) entries."""
+"""The `credentialStatus` check: Bitstring Status List (and StatusList2021) entries.
+
+Fail closed: when the status cannot be determined (the list is on a host this verifier
+may not contact, cannot be fetched in time, is too large, unsigned, expired or damaged;
+the entry is of a kind or purpose we cannot evaluate), the check fails with "We could
+not check whether the issuer has revoked this credential: <reason>." A verifier that
+could not look never says "not revoked".
+
+Problem types: the Bitstring Status List codes where the spec defines one
+(STATUS_RETRIEVAL_ERROR, STATUS_VERIFICATION_ERROR, STATUS_LIST_LENGTH_ERROR,
+RANGE_ERROR), MALFORMED_VALUE_ERROR for a malformed entry, and
+`urn:ler-issuer:problem:status-unknown` for the rest (a host not allowed, an entry type
+or purpose this verifier does not support).
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,11 +40,30 @@ from issuer.verify.checks.common import (
     describe_date,
     issuer_id,
     parse_datetime,
-    status_entry_type,
     types_of,
-    untyped_status_entry,
 )
 from issuer.verify.status import StatusListFetcher, StatusListNotAllowed, StatusListUnavailable
+
+STATUS_UNKNOWN = PROBLEM + "status-unknown"
+"""Problem type of a status that cannot be determined and has no spec code of its own."""
+
+REVOKED = PROBLEM + "revoked"
+"""Problem type of a revoked credential (final)."""
+
+SUSPENDED = PROBLEM + "suspended"
+"""Problem type of a suspended credential (a suspension bit that may be cleared later)."""
+
+KNOWN_PURPOSES = ("revocation", "suspension", "refresh", "message")
+"""The status purposes of the Bitstring Status List spec, the only ones we can evaluate."""
+
+
+@dataclass(frozen=True)
+class _Unusable:
+    """Why a status list cannot be used: a reason clause, a title and a problem type."""
+
+    reason: str
+    title: str
+    problem_type: str
 
 
 @dataclass
@@ -40,7 +72,7 @@ class _StatusList:
 
     bits: StatusBits | None = None
     purposes: tuple[str, ...] = ()
-    problem: CheckResult | None = None
+    problem: _Unusable | None = None
 
 
 def check_credential_status(
@@ -54,7 +86,8 @@ def check_credential_status(
 
     `verify_list_proofs(list_credential)` returns None when the list's proofs are valid
     and made by the credential's issuer, else a reason ("is not signed by ..."). Each
-    list is fetched once, only through `fetch_status_list`.
+    list is fetched once, only through `fetch_status_list`. An entry whose status cannot
+    be determined gives a failed check (see the module docstring).
     """
     entries = as_list(document.get("credentialStatus"))
     if not entries:
@@ -78,13 +111,44 @@ def check_credential_status(
     return results
 
 
-def _status_words(purpose: str) -> tuple[str, str]:
-    """Return (what is checked, the list's name) for messages about `purpose`."""
-    if purpose == "revocation":
-        return "whether this credential has been revoked", "revocation list"
-    if purpose == "suspension":
-        return "whether this credential has been suspended", "suspension list"
-    return "this credential's status", "status list"
+def _list_name(purpose: str) -> str:
+    """Return the name of a list of `purpose` in messages: "revocation list", ..."""
+    return f"{purpose} list" if purpose in ("revocation", "suspension") else "status list"
+
+
+def unknown_status(
+    purpose: str, reason: str, title: str, problem_type: str, entry: Any
+) -> CheckResult:
+    """The failed check of an entry whose status cannot be determined, saying why."""
+    if purpose == "suspension":  # revoking such a credential sets its suspension bit
+        opening = "We could not check whether the issuer has revoked or suspended this credential"
+    elif purpose in ("refresh", "message"):
+        opening = "We could not check the status the issuer has set on this credential"
+    else:
+        opening = "We could not check whether the issuer has revoked this credential"
+    return _failed("credentialStatus", f"{opening}: {reason}.", title, problem_type, input=entry)
+
+
+def is_status_unknown(check: CheckResult) -> bool:
+    """Whether `check` is a failed `credentialStatus` check saying the status is unknown
+    (rather than that the credential is revoked or suspended)."""
+    return (
+        check.name == "credentialStatus"
+        and check.failed
+        and check.problem_type not in (REVOKED, SUSPENDED)
+    )
+
+
+def revoked(entry: Any, value: int | None = None) -> CheckResult:
+    """The failed check of a credential its issuer has revoked (for good)."""
+    return _failed(
+        "credentialStatus",
+        "This credential has been revoked by its issuer.",
+        "Credential revoked",
+        REVOKED,
+        input=entry,
+        value=value,
+    )
 
 
 def _check_one_status(
@@ -95,18 +159,16 @@ def _check_one_status(
     verify_list_proofs: Callable[[dict[str, Any]], str | None],
     now: datetime,
 ) -> CheckResult:
-    entry_type = status_entry_type(entry)
-    if entry_type is None:
-        return untyped_status_entry(entry)
+    entry_type = entry.get("type") if isinstance(entry, dict) else None
     if not isinstance(entry, dict) or entry_type not in STATUS_ENTRY_TYPES:
-        shown = entry_type
-        return _warning(
-            "credentialStatus",
-            f"The credential uses a kind of status check ({shown}) that this verifier does "
-            "not support, so we could not check whether it has been revoked.",
-            "Status not checked",
-            PROBLEM + "status-not-checked",
-            input=entry,
+        shown = entry_type if isinstance(entry_type, str) else "unknown"
+        return unknown_status(
+            "",
+            f"the credential uses a kind of status check ({shown}) that this verifier "
+            "does not support",
+            "Unsupported status check",
+            STATUS_UNKNOWN,
+            entry,
         )
     purpose = entry.get("statusPurpose")
     url = entry.get("statusListCredential")
@@ -124,55 +186,60 @@ def _check_one_status(
         problems.append("its statusSize is not a whole number from 1 to 8")
     elif raw_size > 1 and not isinstance(entry.get("statusMessage"), list):
         problems.append("it has a statusSize above 1 but no statusMessage")
-    checking = _status_words(purpose if isinstance(purpose, str) else "")[0]
     if problems:
-        return _failed(
-            "credentialStatus",
-            f"We could not check {checking}: the credential's status entry is malformed "
-            f"({'; '.join(problems)}).",
+        return unknown_status(
+            purpose if isinstance(purpose, str) else "",
+            f"the credential's status entry is malformed ({'; '.join(problems)})",
             "Malformed status entry",
             MALFORMED_VALUE_ERROR,
-            input=entry,
+            entry,
         )
     assert isinstance(purpose, str) and isinstance(url, str) and isinstance(index, int)
+    if purpose not in KNOWN_PURPOSES:
+        return unknown_status(
+            purpose,
+            f"its status entry has the purpose “{purpose}”, which this verifier does not "
+            "know how to read",
+            "Unsupported status purpose",
+            STATUS_UNKNOWN,
+            entry,
+        )
     key = (url, entry_type)
     if key not in lists:
         lists[key] = _load_list(
             url, entry_type, entry, credential_issuer, fetch, verify_list_proofs, now
         )
     status_list = lists[key]
-    if status_list.problem is not None:
-        return status_list.problem.model_copy(update={"input": entry})
+    problem = status_list.problem
+    if problem is not None:
+        return unknown_status(purpose, problem.reason, problem.title, problem.problem_type, entry)
     assert status_list.bits is not None
-    checking, list_name = _status_words(purpose)
+    list_name = _list_name(purpose)
     if purpose not in status_list.purposes:
-        return _failed(
-            "credentialStatus",
-            f"We could not check {checking}: the list the credential points to is not a "
-            f"{purpose} list.",
+        return unknown_status(
+            purpose,
+            f"the list the credential points to is not a {purpose} list",
             "Status purpose mismatch",
             STATUS_VERIFICATION_ERROR,
-            input=entry,
+            entry,
         )
     if len(status_list.bits) // raw_size < 131_072:
-        return _failed(
-            "credentialStatus",
-            f"We could not check {checking}: the issuer's {list_name} is too short to "
-            "protect the holder's privacy.",
+        return unknown_status(
+            purpose,
+            f"the issuer's {list_name} is too short to protect the holder's privacy",
             "Status list too short",
             STATUS_LIST_LENGTH_ERROR,
-            input=entry,
+            entry,
         )
     try:
         value = status_list.bits.value(index, raw_size)
     except StatusIndexOutOfRange:
-        return _failed(
-            "credentialStatus",
-            f"We could not check {checking}: the credential points past the end of the "
-            f"issuer's {list_name}.",
+        return unknown_status(
+            purpose,
+            f"the credential points past the end of the issuer's {list_name}",
             "Status index out of range",
             STATUS_RANGE_ERROR,
-            input=entry,
+            entry,
         )
     return _status_outcome(purpose, value, entry)
 
@@ -185,14 +252,7 @@ def _status_outcome(purpose: str, value: int, entry: dict[str, Any]) -> CheckRes
 
     if purpose == "revocation":
         if value:
-            return _failed(
-                "credentialStatus",
-                "This credential has been revoked by its issuer.",
-                "Credential revoked",
-                PROBLEM + "revoked",
-                input=entry,
-                value=value,
-            )
+            return revoked(entry, value)
         return passed("The issuer has not revoked this credential.")
     if purpose == "suspension":
         if value:
@@ -200,7 +260,7 @@ def _status_outcome(purpose: str, value: int, entry: dict[str, Any]) -> CheckRes
                 "credentialStatus",
                 "This credential has been suspended by its issuer. It may be reinstated later.",
                 "Credential suspended",
-                PROBLEM + "suspended",
+                SUSPENDED,
                 input=entry,
                 value=value,
             )
@@ -254,35 +314,20 @@ def _load_list(
 ) -> _StatusList:
     """Fetch, authenticate and decode the list at `url`, or say why it cannot be used."""
     list_type, subject_type, allow_unprefixed = STATUS_ENTRY_TYPES[entry_type]
-    purpose = entry.get("statusPurpose", "")
-    checking, list_name = _status_words(purpose)
+    list_name = _list_name(str(entry.get("statusPurpose", "")))
 
     def unusable(reason: str, title: str, problem_type: str) -> _StatusList:
         return _StatusList(
-            problem=_failed(
-                "credentialStatus",
-                f"We could not check {checking}: the issuer's {list_name} {reason}.",
-                title,
-                problem_type,
-            )
+            problem=_Unusable(f"the issuer's {list_name} {reason}", title, problem_type)
         )
 
     try:
         list_credential = fetch(url)
-    except StatusListNotAllowed:
-        host = url.split("/")[2] if url.count("/") >= 2 else url
-        return _StatusList(
-            problem=_warning(
-                "credentialStatus",
-                f"We did not check {checking}, because its {list_name} is kept at {host}, "
-                "which this verifier is not set up to contact.",
-                "Status not checked",
-                PROBLEM + "status-not-checked",
-            )
-        )
+    except StatusListNotAllowed as err:
+        return _StatusList(problem=_Unusable(str(err), "Status list not fetched", STATUS_UNKNOWN))
     except StatusListUnavailable as err:
-        return unusable(
-            f"could not be fetched ({err})", "Status list unavailable", STATUS_RETRIEVAL_ERROR
+        return _StatusList(
+            problem=_Unusable(str(err), "Status list unavailable", STATUS_RETRIEVAL_ERROR)
         )
     if list_type not in types_of(list_credential):
         return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)

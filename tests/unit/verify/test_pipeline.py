@@ -340,17 +340,20 @@ def test_revocation_and_suspension_entries_are_each_checked() -> None:
     assert [c.status for c in result.named("credentialStatus")] == ["passed", "failed"]
 
 
-def test_status_list_not_allowed_is_a_warning() -> None:
+def test_status_list_not_allowed_fails_closed() -> None:
+    # This was a warning (and `verified: true`): a verifier that may not look at the list
+    # cannot say the credential is not revoked, so the check now fails (issue 9).
     credential = signed_credential(status=[status_entry("revocation", 3)])
     result = verify(credential, lists_fetcher())
-    assert result.verified
+    assert not result.verified
     check = only(result, "credentialStatus")
-    assert check.status == "warning"
+    assert check.status == "failed"
     assert check.message == (
-        "We did not check whether this credential has been revoked, because its revocation "
-        "list is kept at issuer.example.org, which this verifier is not set up to contact."
+        "We could not check whether the issuer has revoked this credential: the status list "
+        "is kept at issuer.example.org, which this verifier is not allowed to contact."
     )
-    assert result.to_vc_api()["warnings"] == ["credentialStatus"]
+    assert check.problem_type == "urn:ler-issuer:problem:status-unknown"
+    assert result.to_vc_api()["errors"] == ["credentialStatus"]
 
 
 @pytest.mark.parametrize(
@@ -372,7 +375,7 @@ def test_unusable_status_lists_fail(status_list_document: dict[str, Any], phrase
     check = only(result, "credentialStatus")
     assert check.status == "failed", check.message
     assert check.message.startswith(
-        "We could not check whether this credential has been revoked: the "
+        "We could not check whether the issuer has revoked this credential: the "
     )
     assert phrase in check.message
     assert not result.verified
@@ -442,13 +445,31 @@ def test_malformed_status_entries_fail(change: dict[str, Any], phrase: str) -> N
     assert "status entry is malformed" in check.message and phrase in check.message
 
 
-def test_an_unsupported_status_type_is_a_warning() -> None:
+def test_an_unsupported_status_type_fails_closed() -> None:
+    # This was a warning: a status check we cannot run leaves the status unknown (issue 9).
     entry = {"id": "https://x.example/1", "type": "1EdTechRevocationList"}
     credential = unsigned_credential(status=[entry])
     credential["@context"].append("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json")
-    check = only(verify(sign(credential)), "credentialStatus")
-    assert check.status == "warning"
+    result = verify(sign(credential))
+    check = only(result, "credentialStatus")
+    assert check.status == "failed" and not result.verified
+    assert check.message.startswith(
+        "We could not check whether the issuer has revoked this credential: "
+    )
     assert "1EdTechRevocationList" in check.message
+    assert check.problem_type == "urn:ler-issuer:problem:status-unknown"
+
+
+def test_an_unknown_status_purpose_fails_closed() -> None:
+    entry = status_entry("probation", 3)
+    listed = status_list("probation", set_bits=())
+    result = verify(signed_credential(status=[entry]), lists_fetcher(listed))
+    check = only(result, "credentialStatus")
+    assert check.status == "failed" and not result.verified
+    assert check.message == (
+        "We could not check whether the issuer has revoked this credential: its status entry "
+        "has the purpose “probation”, which this verifier does not know how to read."
+    )
 
 
 def test_status_messages_with_a_wider_status_size() -> None:
@@ -563,7 +584,9 @@ def test_status_over_http_from_a_host_not_allowed(document_server: DocumentServe
     credential, _ = _http_case(document_server, revoked=True)
     fetch = HttpStatusListFetcher(["status.example.org"], allow_http=True)
     result = verify(credential, fetch)
-    assert only(result, "credentialStatus").status == "warning"
+    # Was a warning; a list we may not fetch leaves the status unknown: a failure (issue 9).
+    assert only(result, "credentialStatus").status == "failed"
+    assert not result.verified
     assert document_server.requests == []
 
 
@@ -797,5 +820,6 @@ def test_w3c_bitstring_example_verifies_its_proof_but_not_its_issuer() -> None:
     )
     assert only(result, "proof").status == "passed"
     assert only(result, "issuer").status == "failed"  # did:example:12345 signed by a did:key
-    assert only(result, "credentialStatus").status == "warning"  # example.com not contacted
+    # example.com is not contacted, so the status is unknown: a failure (was a warning)
+    assert only(result, "credentialStatus").status == "failed"
     assert not result.verified
