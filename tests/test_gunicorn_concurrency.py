@@ -1,4 +1,5 @@
-"""Several gunicorn workers sharing one PostgreSQL never hand out the same status index."""
+"""Several gunicorn worker processes sharing one database (SQLite or PostgreSQL): they never
+hand out the same status index, and concurrent revocations through them all land."""
 
 import os
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-pytestmark = pytest.mark.postgres
+from tests.concurrency import assert_all_set, at_once, award_one, change_status
 
 TOKEN = "concurrency-test-token"
 
@@ -24,13 +25,13 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def gunicorn_service(postgres_url: str, tmp_path: Path) -> Iterator[str]:
+def gunicorn_service(database_url: str, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "ISSUER_BASE_URL": base,
-        "ISSUER_DATABASE_URL": postgres_url,
+        "ISSUER_DATABASE_URL": database_url,
         "ISSUER_KEYS_DIR": str(tmp_path / "keys"),
         "ISSUER_API_TOKENS": TOKEN,
     }
@@ -41,7 +42,9 @@ def gunicorn_service(postgres_url: str, tmp_path: Path) -> Iterator[str]:
         [
             bin_dir / "gunicorn",
             "--workers",
-            "3",
+            "4",
+            "--threads",
+            "2",
             "--bind",
             f"127.0.0.1:{port}",
             "issuer.web:create_app()",
@@ -99,3 +102,16 @@ def test_concurrent_issuing_uses_each_index_once(gunicorn_service: str) -> None:
         f"{gunicorn_service}/credentials/verify", json={"verifiableCredential": sample}, timeout=30
     ).json()
     assert verdict["verified"] is True
+
+
+def test_concurrent_revocations_through_several_workers_all_land(gunicorn_service: str) -> None:
+    credentials = at_once(
+        8, lambda n: [award_one(gunicorn_service, TOKEN, 5 * n + k) for k in range(5)]
+    )
+    flat = [c for five in credentials for c in five]
+    answers = at_once(40, lambda n: change_status(gunicorn_service, TOKEN, flat[n]["id"]))
+    assert [a.status_code for a in answers] == [200] * 40, [a.text for a in answers]
+    assert all(a.json()["changed"] for a in answers)
+    assert_all_set(flat, gunicorn_service)
+    again = at_once(40, lambda n: change_status(gunicorn_service, TOKEN, flat[n]["id"]))
+    assert all(a.status_code == 200 and a.json()["changed"] is False for a in again)

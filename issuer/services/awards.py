@@ -23,7 +23,10 @@ from issuer.model.credential import CredentialSchema, Evidence, Result, normaliz
 from issuer.model.status import StatusPurpose
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.signing import CredentialSigner, Draft, new_credential_id
-from issuer.store.credentials import CredentialStore, StoredCredential
+from issuer.store.credentials import AlreadyIssued, CredentialStore, StoredCredential
+
+_ATTEMPTS = 3
+"""How often an award is tried when concurrent identical awards keep being stored first."""
 
 
 @dataclass(frozen=True)
@@ -198,22 +201,28 @@ class AwardService:
         selected = select_achievements(framework, achievements, request)
         recipient = recipient_key(request.recipient)
         keys = [dedupe_key(framework.id, s.achievement.id, recipient) for s in selected]
-        existing = self._credentials.find_active(keys)
-        drafts = [
-            self._draft(framework, selection, request, recipient, key, now)
-            for selection, key in zip(selected, keys, strict=True)
-            if key not in existing
-        ]
-        issued = {
-            row.dedupe_key: row
-            for row in self._signer.sign_and_store(
-                drafts,
-                cryptosuite=request.cryptosuite,
-                now=now,
-                actor=actor,
-                status_purpose=request.status_purpose,
-            )
-        }
+        for attempt in range(_ATTEMPTS):
+            existing = self._credentials.find_active(keys)
+            drafts = [
+                self._draft(framework, selection, request, recipient, key, now)
+                for selection, key in zip(selected, keys, strict=True)
+                if key not in existing
+            ]
+            try:
+                stored = self._signer.sign_and_store(
+                    drafts,
+                    cryptosuite=request.cryptosuite,
+                    now=now,
+                    actor=actor,
+                    status_purpose=request.status_purpose,
+                )
+                break
+            except AlreadyIssued:
+                # The same award (or part of it) was being issued at the same moment and was
+                # stored first: nothing of this attempt was, so look again and answer that.
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        issued = {row.dedupe_key: row for row in stored}
         result = [
             AwardedCredential(
                 stored=existing.get(key) or issued[key],

@@ -105,10 +105,12 @@ class CredentialSigner:
             if slot is not None and status_purpose is not None:
                 document = with_status(document, status_entry(self._base_url, slot, status_purpose))
             signed = self._sign(document, cryptosuite, now)
+            row_id = draft.credential_id or new_credential_id()
             rows.append(
                 StoredCredential(
-                    id=draft.credential_id or new_credential_id(),
+                    id=row_id,
                     url=str(signed["id"]),
+                    caller_id=signed["id"] != f"{self._base_url}/credentials/{row_id}",
                     document=serialize(signed),
                     cryptosuite=cryptosuite,
                     issuer_id=self._issuer_id(),

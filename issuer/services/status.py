@@ -20,6 +20,7 @@ from issuer.services.signing import SignFunction, serialize
 from issuer.status.bitstring import StatusBits
 from issuer.store.audit import record_event, record_events
 from issuer.store.credentials import CredentialStore, StoredCredential
+from issuer.store.database import write_transaction
 from issuer.store.status_lists import StatusListStore, StoredStatusList, list_id
 
 StatusAction = Literal["revoke", "suspend", "unsuspend"]
@@ -106,36 +107,73 @@ class StatusService:
     def change(
         self, credential_url: str, action: StatusAction, *, now: datetime, actor: str
     ) -> StatusChange:
-        """Apply `action` to the credential `credential_url`; raise `NotFound` or `Conflict`."""
-        with self._engine.begin() as conn:
-            credential = self._credentials.lock(conn, credential_url)
-            if credential is None:
+        """Apply `action` to every credential issued with id `credential_url` (a caller's id
+        may have been issued more than once) whose status entry allows it; raise `NotFound`,
+        or `Conflict` when none does.
+
+        One write transaction reads the credentials, sets the bits, re-signs the lists and
+        marks the rows, so concurrent changes queue and none is lost: `changed` is false only
+        when every bit already had the wanted value.
+        """
+        with write_transaction(self._engine) as conn:
+            found = self._credentials.lock_all(conn, credential_url)
+            if not found:
                 raise NotFound(f"no credential {credential_url!r} was issued here")
-            bit, changed = _plan(credential, action)
-            if changed:
-                assert credential.status_set is not None and credential.status_index is not None
-                status_list_id = list_id(credential.status_purpose or "", credential.status_set)
-                updated = self._lists.set_bit(
-                    conn, status_list_id, credential.status_index, bit, now
-                )
+            plans, refusals = _plans(found, action)
+            if not plans:
+                raise refusals[0]
+            updated: dict[str, StoredStatusList] = {}
+            for credential, bit, changes in sorted(plans, key=_list_order):
+                # (a row marked revoked whose bit is missing, as concurrent revocations could
+                # leave it on SQLite before issue 9 was fixed, gets its bit now)
+                if changes or self._bit(conn, credential, updated) != bit:
+                    updated.update(self._apply(conn, credential, action, bit, now, actor))
+            for status_list_id, stored in sorted(updated.items()):
                 self._lists.save_document(
-                    conn, status_list_id, self._signed_list(updated, now), updated.version
+                    conn, status_list_id, self._signed_list(stored, now), stored.version
                 )
-                if action == "revoke":
-                    self._credentials.mark_revoked(conn, credential.id, now)
-                else:
-                    self._credentials.mark_suspended(conn, credential.id, action == "suspend")
-                record_event(
-                    conn,
-                    at=now,
-                    actor=actor,
-                    action=action,
-                    subject=credential.url,
-                    detail={"statusList": status_list_id, "index": credential.status_index},
-                )
-            fresh = self._credentials.get_by_url(credential_url, conn)
+            fresh = self._credentials.get(plans[0][0].id, conn)
         assert fresh is not None
-        return StatusChange(credential=fresh, action=action, changed=changed)
+        return StatusChange(credential=fresh, action=action, changed=bool(updated))
+
+    def _bit(
+        self, conn: Connection, credential: StoredCredential, read: dict[str, StoredStatusList]
+    ) -> bool:
+        """Return the credential's bit as its status list holds it now."""
+        assert credential.status_set is not None and credential.status_index is not None
+        status_list_id = list_id(credential.status_purpose or "", credential.status_set)
+        stored = read.get(status_list_id) or self._lists.get(status_list_id, conn)
+        if stored is None:
+            raise KeyError(status_list_id)
+        return stored.bit(credential.status_index)
+
+    def _apply(
+        self,
+        conn: Connection,
+        credential: StoredCredential,
+        action: StatusAction,
+        bit: bool,
+        now: datetime,
+        actor: str,
+    ) -> dict[str, StoredStatusList]:
+        """Set the credential's bit and mark its row, in the caller's transaction."""
+        assert credential.status_set is not None and credential.status_index is not None
+        status_list_id = list_id(credential.status_purpose or "", credential.status_set)
+        updated = self._lists.set_bit(conn, status_list_id, credential.status_index, bit, now)
+        if action == "revoke":
+            if credential.revoked_at is None:
+                self._credentials.mark_revoked(conn, credential.id, now)
+        else:
+            self._credentials.mark_suspended(conn, credential.id, action == "suspend")
+        record_event(
+            conn,
+            at=now,
+            actor=actor,
+            action=action,
+            subject=credential.url,
+            detail={"statusList": status_list_id, "index": credential.status_index},
+        )
+        return {status_list_id: updated}
 
 
 def revoke_in_transaction(
@@ -174,6 +212,26 @@ def revoke_in_transaction(
             for c in credentials
         ],
     )
+
+
+def _plans(
+    credentials: list[StoredCredential], action: StatusAction
+) -> tuple[list[tuple[StoredCredential, bool, bool]], list[Conflict]]:
+    """Return (each credential `action` applies to, with its new bit and whether that bit
+    changes), in the given order; and why `action` does not apply to the others."""
+    plans: list[tuple[StoredCredential, bool, bool]] = []
+    refusals: list[Conflict] = []
+    for credential in credentials:
+        try:
+            plans.append((credential, *_plan(credential, action)))
+        except Conflict as refusal:
+            refusals.append(refusal)
+    return plans, refusals
+
+
+def _list_order(plan: tuple[StoredCredential, bool, bool]) -> tuple[str, int]:
+    """Sort key: the status list of a plan's credential (one order, so no deadlocks)."""
+    return plan[0].status_purpose or "", plan[0].status_set or 0
 
 
 def _plan(credential: StoredCredential, action: StatusAction) -> tuple[bool, bool]:

@@ -6,8 +6,15 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from issuer.store.database import credentials_table, wallets_table
+
+
+class AlreadyIssued(IntegrityError):
+    """A concurrent transaction stored an active credential with the same dedupe key (the
+    insert was refused; look the credential up and answer it). Still an `IntegrityError`,
+    for the callers that handle those."""
 
 
 @dataclass(frozen=True)
@@ -32,9 +39,12 @@ class StoredCredential:
     status_purpose: str | None = None
     revoked_at: datetime | None = None
     suspended: bool = False
+    caller_id: bool = False
+    """The caller chose `url` (VC API): other credentials may have been issued with it."""
 
 
 _COLUMNS = [f.name for f in fields(StoredCredential)]
+_NEWEST_FIRST = (credentials_table.c.issued_at.desc(), credentials_table.c.id.desc())
 
 
 def _row(row: object) -> StoredCredential:
@@ -48,16 +58,24 @@ class CredentialStore:
         self._engine = engine
 
     def insert(self, conn: Connection, credentials: list[StoredCredential]) -> None:
-        """Insert credentials in the caller's transaction."""
-        if credentials:
+        """Insert credentials in the caller's transaction; raise `AlreadyIssued` if another
+        transaction stored an active credential with one of their dedupe keys meanwhile."""
+        if not credentials:
+            return
+        try:
             conn.execute(insert(credentials_table), [c.__dict__ for c in credentials])
+        except IntegrityError as err:
+            if _violates_dedupe(err):
+                raise AlreadyIssued(err.statement, err.params, err.orig or err) from err
+            raise
 
-    def get(self, credential_id: str) -> StoredCredential | None:
+    def get(self, credential_id: str, conn: Connection | None = None) -> StoredCredential | None:
         """Return the credential with uuid `credential_id`, or None."""
-        return self._one(credentials_table.c.id == credential_id)
+        return self._one(credentials_table.c.id == credential_id, conn)
 
     def get_by_url(self, url: str, conn: Connection | None = None) -> StoredCredential | None:
-        """Return the credential whose `id` (URL) is `url`, or None."""
+        """Return the credential whose `id` (URL) is `url` (the most recently issued, for a
+        caller's id issued more than once), or None."""
         return self._one(credentials_table.c.url == url, conn)
 
     def find_active(self, dedupe_keys: list[str]) -> dict[str, StoredCredential]:
@@ -136,21 +154,36 @@ class CredentialStore:
             .values(suspended=suspended)
         )
 
-    def lock(self, conn: Connection, url: str) -> StoredCredential | None:
-        """Return the credential `url`, locking its row until the transaction ends."""
-        row = conn.execute(
-            select(credentials_table).where(credentials_table.c.url == url).with_for_update()
-        ).first()
-        return _row(row) if row else None
+    def lock_all(self, conn: Connection, url: str) -> list[StoredCredential]:
+        """Return every credential issued with id `url`, newest first, locking their rows
+        until the transaction ends (PostgreSQL; on SQLite use `write_transaction`)."""
+        table = credentials_table
+        rows = conn.execute(
+            select(table).where(table.c.url == url).order_by(*_NEWEST_FIRST).with_for_update()
+        ).all()
+        return [_row(row) for row in rows]
 
     def _one(self, condition: object, conn: Connection | None = None) -> StoredCredential | None:
-        statement = select(credentials_table).where(condition)  # type: ignore[arg-type]
+        statement = (
+            select(credentials_table)
+            .where(condition)  # type: ignore[arg-type]
+            .order_by(*_NEWEST_FIRST)
+            .limit(1)
+        )
         if conn is not None:
             row = conn.execute(statement).first()
         else:
             with self._engine.connect() as own:
                 row = own.execute(statement).first()
         return _row(row) if row else None
+
+
+def _violates_dedupe(err: IntegrityError) -> bool:
+    """Return whether `err` is a violation of the active-dedupe-key unique index."""
+    diag = getattr(err.orig, "diag", None)  # psycopg
+    if diag is not None:
+        return getattr(diag, "constraint_name", None) == "uq_credentials_active_dedupe"
+    return "credentials.dedupe_key" in str(err.orig)  # sqlite3 names the column
 
 
 def ensure_wallet(conn: Connection, recipient_key: str, now: datetime) -> str:

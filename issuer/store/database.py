@@ -1,5 +1,7 @@
 """The database engine, the table definitions and schema migrations (Alembic)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -7,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     DateTime,
     Engine,
     Index,
@@ -19,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     create_engine,
     event,
+    false,
     text,
 )
 from sqlalchemy.engine import make_url
@@ -83,7 +87,7 @@ credentials_table = Table(
     "credentials",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("url", Text, nullable=False, unique=True),
+    Column("url", Text, nullable=False, index=True),
     Column("document", Text, nullable=False),
     Column("cryptosuite", String(40), nullable=False),
     Column("issuer_id", Text, nullable=False),
@@ -100,6 +104,8 @@ credentials_table = Table(
     Column("status_purpose", String(20), nullable=True),
     Column("revoked_at", UtcDateTime(), nullable=True),
     Column("suspended", Boolean, nullable=False, default=False),
+    # The caller chose the id (VC API): it may be issued again, each issuance its own row.
+    Column("caller_id", Boolean, nullable=False, default=False, server_default=false()),
     Index(
         "uq_credentials_active_dedupe",
         "dedupe_key",
@@ -108,6 +114,13 @@ credentials_table = Table(
         postgresql_where=text("revoked_at IS NULL AND dedupe_key IS NOT NULL"),
     ),
     Index("uq_credentials_status", "status_set", "status_index", unique=True),
+    Index(
+        "uq_credentials_own_url",
+        "url",
+        unique=True,
+        sqlite_where=text("NOT caller_id"),
+        postgresql_where=text("NOT caller_id"),
+    ),
 )
 
 api_tokens_table = Table(
@@ -186,6 +199,33 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction holding the database's write lock from its first statement, for
+    read-modify-write (a status change reads the credential and the list, then writes).
+
+    PostgreSQL: `engine.begin()`; the rows read are locked with SELECT ... FOR UPDATE.
+    SQLite ignores FOR UPDATE, and the sqlite3 driver opens a transaction only at the first
+    write, so what was read before it may be stale by then (concurrent changes were lost).
+    Here `BEGIN IMMEDIATE` takes the write lock first (waiting up to the busy timeout):
+    writers queue, and every read sees the latest data.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")  # the driver emits no BEGIN
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            if conn.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+                conn.exec_driver_sql("ROLLBACK")
+            raise
+        conn.exec_driver_sql("COMMIT")
 
 
 def migrate(engine: Engine) -> None:

@@ -44,6 +44,10 @@ class StoredStatusList:
     version: int
     updated_at: datetime
 
+    def bit(self, index: int) -> bool:
+        """Return bit `index` (MSB first)."""
+        return bool(self.bits[index // 8] & (0x80 >> (index % 8)))
+
 
 def list_id(purpose: str, set_number: int) -> str:
     """Return the id of the `purpose` list of set `set_number`, e.g. `revocation-1`."""

@@ -90,13 +90,31 @@ def test_issue_with_jcs_and_a_status_entry(client: FlaskClient) -> None:
     assert _verify(client, signed)["verified"] is True
 
 
-def test_issue_keeps_a_callers_id_once(client: FlaskClient) -> None:
+def test_issue_a_callers_id_again_keeps_each_issuance(client: FlaskClient) -> None:
+    # A caller's id may be issued again (this answered 409 before issue 9): the W3C suites
+    # reuse fixture ids across tests, with different content, and expect 201 each time.
     credential = _unsigned(id="urn:uuid:7a1e9f1c-6d5b-4b1e-9c3f-0d8e2f4a5b6c")
-    first = _issue(client, credential)
+    first = _issue(client, credential, credentialStatus=True)
+    assert first.status_code == 201
     assert first.get_json()["verifiableCredential"]["id"] == credential["id"]
-    assert _issue(client, credential).status_code == 409
+    second = _issue(client, {**credential, "name": "Issued again"}, credentialStatus=True)
+    assert second.status_code == 201
     by_id = client.get("/credentials/urn%3Auuid%3A7a1e9f1c-6d5b-4b1e-9c3f-0d8e2f4a5b6c")
     assert by_id.status_code == 200
+    assert json.loads(by_id.data)["name"] == "Issued again"  # the most recent
+    change = {
+        "credentialId": credential["id"],
+        "status": True,
+        "credentialStatus": [{"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}],
+    }
+    assert client.post("/credentials/status", json=change, headers=AUTH).get_json()["changed"]
+    for issued in (first, second):  # every credential issued with that id is revoked
+        assert _verify(client, issued.get_json()["verifiableCredential"])["verified"] is False
+
+
+def test_issue_refuses_an_id_this_service_built(client: FlaskClient) -> None:
+    own = _issue(client, _unsigned()).get_json()["verifiableCredential"]["id"]
+    assert _issue(client, _unsigned(id=own)).status_code == 409
 
 
 def test_issue_a_vc_1_1_credential(client: FlaskClient) -> None:

@@ -1,10 +1,16 @@
 """The Alembic migrations build exactly the tables the code declares, on SQLite and PostgreSQL."""
 
+from datetime import UTC, datetime
+
+import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from issuer.store.database import MIGRATIONS_DIR, make_engine, metadata, migrate
+from issuer.store.database import MIGRATIONS_DIR, credentials_table, make_engine, metadata, migrate
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
 
 
 def test_migrations_create_every_table_without_drift(database_url: str) -> None:
@@ -18,5 +24,49 @@ def test_migrations_create_every_table_without_drift(database_url: str) -> None:
         with engine.begin() as connection:
             config.attributes["connection"] = connection
             command.check(config)  # raises if the models and migrations disagree
+    finally:
+        engine.dispose()
+
+
+def test_0003_marks_caller_ids_and_keeps_own_ids_unique(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    own_url = "https://issuer.example.org/credentials/2b1c0a4e-0000-4000-8000-000000000001"
+    caller_url = "urn:uuid:5d6e7f80-0000-4000-8000-000000000002"
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0002")
+            for n, url in enumerate((own_url, caller_url), start=1):
+                connection.execute(
+                    text(
+                        "INSERT INTO credentials (id, url, document, cryptosuite, issuer_id,"
+                        " issued_at, suspended) VALUES (:id, :url, '{}', 'eddsa-rdfc-2022',"
+                        " 'did:example:issuer', :at, false)"
+                    ),
+                    {
+                        "id": f"2b1c0a4e-0000-4000-8000-00000000000{n}",
+                        "url": url,
+                        "at": "2026-11-22 00:00:00",
+                    },
+                )
+        migrate(engine)
+        with engine.connect() as connection:
+            flags = dict(connection.execute(text("SELECT url, caller_id FROM credentials")).all())
+        assert flags == {own_url: False, caller_url: True}
+        row = {
+            "document": "{}",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "issuer_id": "did:example:issuer",
+            "issued_at": NOW,
+        }
+        with engine.begin() as connection:  # a caller's id again: a row of its own
+            connection.execute(
+                insert(credentials_table),
+                {**row, "id": "again-1", "url": caller_url, "caller_id": True},
+            )
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(insert(credentials_table), {**row, "id": "again-2", "url": own_url})
     finally:
         engine.dispose()
