@@ -19,6 +19,14 @@ class InvalidInput(IssuerError):
     title = "Invalid input"
 
 
+class MalformedJson(InvalidInput):
+    """JSON that cannot be read, or that is nested too deep or holds numbers or strings
+    beyond I-JSON (RFC 7493)."""
+
+    code = "malformed-json"
+    title = "Malformed JSON"
+
+
 class NotFound(IssuerError):
     """The thing asked for does not exist."""
 

@@ -36,6 +36,10 @@ def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = No
         return processor.normalize(document, processor.options())
     except JsonLdError as err:
         raise _domain_error(err) from err
+    except ValueError as err:
+        if not _raised_by_pyld(err):
+            raise
+        raise InvalidInput(f"the document is not valid JSON-LD: {err}") from err
 
 
 def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> list[Any]:
@@ -46,6 +50,10 @@ def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) ->
         return json_copy(processor.expand(document, processor.options()))  # type: ignore[no-any-return]
     except JsonLdError as err:
         raise _domain_error(err) from err
+    except ValueError as err:
+        if not _raised_by_pyld(err):
+            raise
+        raise InvalidInput(f"the document is not valid JSON-LD: {err}") from err
 
 
 def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> None:
@@ -58,6 +66,15 @@ def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = Non
     template, _ = lookup(document, memo)
     if template is None:
         expand(document, loader=loader)
+
+
+def _raised_by_pyld(err: ValueError) -> bool:
+    """Return whether pyld itself raised `err` about the document (e.g. a relative `@context`
+    or IRI with no base to resolve it against); a ValueError from anywhere else is a bug."""
+    frame = err.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_globals.get("__name__", "").startswith("pyld.")
 
 
 def _domain_error(err: JsonLdError) -> IssuerError:

@@ -1,7 +1,7 @@
 """Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -67,9 +67,10 @@ class UpdateStatusRequest(_Body):
     """`POST /credentials/status`."""
 
     credential_id: str = Field(alias="credentialId")
-    credential_status: list[CredentialStatusChange] | CredentialStatusChange = Field(
-        alias="credentialStatus"
-    )
+    credential_status: (
+        Annotated[list[CredentialStatusChange], Field(min_length=1, max_length=1)]
+        | CredentialStatusChange
+    ) = Field(alias="credentialStatus", description="One status entry (or a list of one)")
     status: bool = True
 
 
@@ -172,3 +173,31 @@ class BatchStatusBody(BaseModel):
     started_at: str | None = Field(None, alias="startedAt")
     finished_at: str | None = Field(None, alias="finishedAt")
     links: dict[str, str]
+
+
+MAX_DATABASE_ID = 2**31 - 1
+"""Largest numeric row id (`INTEGER` columns: 32-bit in PostgreSQL)."""
+
+
+class _Query(BaseModel):
+    """Query-string parameters (unknown ones are ignored, as browsers and proxies add some)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class AuditQuery(_Query):
+    """`GET /audit` parameters."""
+
+    limit: int = Field(100, ge=1, le=1000, description="How many events (newest first)")
+    before: int | None = Field(
+        None, ge=1, le=MAX_DATABASE_ID, description="Only events older than this event id"
+    )
+    action: str | None = Field(
+        None, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$", description="Only this action"
+    )
+
+
+class BatchListQuery(_Query):
+    """`GET /batches` parameters."""
+
+    limit: int = Field(20, ge=1, le=100, description="How many batches (newest first)")

@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         openapi,
         pages,
         problems,
+        requests,
         security,
         session,
         verify_page,
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
 
     problems.init_app(app)
+    requests.init_app(app)
     security.init_app(app, base_url=settings.base_url)
     session.init_app(
         app,

@@ -3,17 +3,17 @@
 import json
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
 from issuer.credentials.compose import Recipient
 from issuer.errors import InvalidInput
-from issuer.model.api import AwardedCredentialBody, AwardRequestBody, AwardResponse
+from issuer.model.api import AuditQuery, AwardedCredentialBody, AwardRequestBody, AwardResponse
 from issuer.model.credential import Evidence
 from issuer.services.awards import AwardRequest
 from issuer.store.audit import read_events
 from issuer.web import services
 from issuer.web.auth import current_actor, require_token
-from issuer.web.requests import parse_body
+from issuer.web.requests import parse_body, parse_query
 
 bp = Blueprint("awards", __name__)
 
@@ -72,13 +72,9 @@ def award() -> Response:
 @require_token
 def audit() -> Response:
     """The audit log, newest first (`?limit=`, `?before=` id, `?action=`)."""
-    try:
-        limit = min(int(request.args.get("limit", 100)), 1000)
-        before = int(request.args["before"]) if "before" in request.args else None
-    except ValueError as err:
-        raise InvalidInput("limit and before must be whole numbers") from err
+    query = parse_query(AuditQuery)
     events = read_events(
-        services().engine, limit=limit, before_id=before, action=request.args.get("action")
+        services().engine, limit=query.limit, before_id=query.before, action=query.action
     )
     return jsonify(
         {

@@ -37,7 +37,7 @@ from flask import (
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from issuer.errors import Conflict, InvalidInput
-from issuer.model.api import BatchOptionsBody, BatchRequestBody
+from issuer.model.api import BatchListQuery, BatchOptionsBody, BatchRequestBody
 from issuer.model.credential import format_datetime_z
 from issuer.services.batch_results import stream_wallets_zip, summary_csv
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
@@ -47,7 +47,7 @@ from issuer.web import services
 from issuer.web.auth import current_actor, require_token
 from issuer.web.console import signed_in, signed_in_actor
 from issuer.web.problems import problem
-from issuer.web.requests import json_body
+from issuer.web.requests import json_body, parse_query
 from issuer.web.session import check_csrf
 from issuer.wiring import Services
 
@@ -121,14 +121,14 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
             dryRun=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
             cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",  # type: ignore[arg-type]
         )
-        return read_csv(upload.read()), options, upload.filename
+        return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
     if request.mimetype == "text/csv":
         args = request.args
         options = BatchOptionsBody(
             replace=args.get("replace", "").lower() in TRUE,
             dryRun=args.get("dryRun", "").lower() in TRUE,
         )
-        return read_csv(request.get_data()), options, "roster.csv"
+        return read_csv(_csv_bytes(request.get_data())), options, "roster.csv"
     if request.is_json:
         data = json_body()
         if not isinstance(data, dict):
@@ -139,6 +139,13 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         "send the roster as multipart/form-data (field 'roster'), text/csv, "
         'or JSON {"rows": [...]}'
     )
+
+
+def _csv_bytes(data: bytes) -> bytes:
+    """Return a posted roster's bytes; 400 if they hold NUL (not text, and no database takes it)."""
+    if b"\x00" in data:
+        raise BadRequest("the roster holds a NUL character: send it as CSV UTF-8 text")
+    return data
 
 
 # API --------------------------------------------------------------------------------------
@@ -177,10 +184,7 @@ def create() -> Response:
 @require_token
 def recent() -> Response:
     """The newest batches (`?limit=`, at most 100)."""
-    try:
-        limit = min(int(request.args.get("limit", 20)), 100)
-    except ValueError as err:
-        raise InvalidInput("limit must be a whole number") from err
+    limit = parse_query(BatchListQuery).limit
     return jsonify({"batches": [_batch_json(b) for b in services().batches.recent(limit=limit)]})
 
 

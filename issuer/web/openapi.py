@@ -25,6 +25,7 @@ class Operation(BaseModel):
     summary: str
     description: str = ""
     request: str | None = None
+    query: str | None = None
     response: str | None = None
     auth: bool = False
     success: int = 200
@@ -148,6 +149,14 @@ OPERATIONS = [
     ),
     Operation(
         method="get",
+        path="/batches",
+        summary="The newest batches, newest first",
+        query="BatchListQuery",
+        auth=True,
+        errors=(400, 401),
+    ),
+    Operation(
+        method="get",
         path="/batches/{id}",
         summary="A batch's progress: issued, skipped, failed, status and errors by row",
         response="BatchStatusBody",
@@ -199,8 +208,9 @@ OPERATIONS = [
         method="get",
         path="/audit",
         summary="The audit log, newest first",
+        query="AuditQuery",
         auth=True,
-        errors=(401, 422),
+        errors=(400, 401),
     ),
 ]
 
@@ -214,6 +224,27 @@ MODELS = [
     api.BatchRequestBody,
     api.BatchStatusBody,
 ]
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """Return the OpenAPI query parameters of a query-string model (one per field)."""
+    schema = model.model_json_schema(by_alias=True)
+    parameters = []
+    for name, field in schema["properties"].items():
+        description = field.pop("description", "")
+        field.pop("title", None)
+        # an optional parameter is left out, never sent as null
+        branches = [b for b in field.pop("anyOf", []) if b.get("type") != "null"]
+        if branches:
+            field.update(branches[0])
+            if field.get("default") is None:
+                field.pop("default", None)
+        required = name in schema.get("required", [])
+        parameters.append(
+            {"name": name, "in": "query", "required": required, "description": description}
+            | {"schema": field}
+        )
+    return parameters
 
 
 def build_openapi(base_url: str) -> dict[str, Any]:
@@ -238,6 +269,8 @@ def build_openapi(base_url: str) -> dict[str, Any]:
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                 for name in parameters
             ]
+        if op.query:
+            operation["parameters"] = query_parameters(getattr(api, op.query))
         if op.request:
             operation["requestBody"] = {
                 "required": True,

@@ -12,12 +12,15 @@ from issuer import errors
 PROBLEM_BASE = "urn:ler-issuer:problem:"
 
 STATUS_BY_ERROR: list[tuple[type[errors.IssuerError], int]] = [
+    (errors.MalformedJson, 400),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
     (errors.InvalidInput, 422),
     (errors.KeyUnavailable, 500),
     (errors.IssuerError, 500),
 ]
+
+INTERNAL_DETAIL = "Something went wrong on our side."
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,8 @@ def _validation_error(err: ValidationError) -> Response:
 
 def _http_error(err: HTTPException) -> Response:
     code = (err.name or "error").lower().replace(" ", "-")
-    response = problem(err.code or 500, err.name, err.description or err.name, code)
+    extra = {"errors": err.errors} if isinstance(getattr(err, "errors", None), list) else {}
+    response = problem(err.code or 500, err.name, err.description or err.name, code, **extra)
     for header in ("Allow", "WWW-Authenticate", "Retry-After"):
         if header in err.get_response().headers:
             response.headers[header] = err.get_response().headers[header]
@@ -76,8 +80,18 @@ def _http_error(err: HTTPException) -> Response:
 
 
 def _unexpected(err: Exception) -> Response:
+    """A bug: logged with its traceback, answered with a generic 500 that reveals nothing."""
     log.exception("unhandled error")
-    return problem(500, "Internal error", "Something went wrong on our side.", "internal-error")
+    try:
+        return problem(500, "Internal error", INTERNAL_DETAIL, "internal-error")
+    except Exception:  # even the error page failed: answer a fixed body, never a traceback
+        log.exception("the error response failed too")
+        return Response(
+            '{"type": "urn:ler-issuer:problem:internal-error", "title": "Internal error", '
+            f'"status": 500, "detail": "{INTERNAL_DETAIL}"}}',
+            status=500,
+            mimetype="application/problem+json",
+        )
 
 
 def init_app(app: Flask) -> None:

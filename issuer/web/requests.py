@@ -1,34 +1,38 @@
-"""Reading request bodies safely: JSON only, bounded size and nesting, validated by pydantic."""
+"""Reading requests safely: JSON bodies (bounded, see `bounded_json`) and query strings,
+validated by pydantic."""
 
-import json
 from typing import Any, TypeVar
 
-from flask import request
-from pydantic import BaseModel
+from flask import Flask, request
+from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from issuer.errors import InvalidInput
+from issuer.web.bounded_json import MAX_DEPTH, loads
 
-MAX_DEPTH = 64
-"""Deepest nesting of objects and arrays accepted in a request body."""
+__all__ = ["MAX_DEPTH", "InvalidQuery", "init_app", "json_body", "parse_body", "parse_query"]
 
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class InvalidQuery(BadRequest):
+    """A query parameter out of range or of the wrong kind (400, with `errors` by parameter)."""
+
+    def __init__(self, err: ValidationError) -> None:
+        self.errors = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+            for e in err.errors(include_url=False)
+        ]
+        first = self.errors[0]
+        where = ".".join(str(part) for part in first["loc"]) or "query"
+        super().__init__(f"query parameter {where}: {first['msg']}")
+
+
 def json_body() -> Any:
-    """Return the request's JSON body; 400/415 problems for anything else."""
+    """Return the request's JSON body; 400 (`MalformedJson`) or 415 problems for anything else."""
     if not request.is_json:
         raise UnsupportedMediaType("send the body as JSON (Content-Type: application/json)")
-    raw = request.get_data(cache=True)
-    try:
-        data = json.loads(raw)
-    except RecursionError as err:
-        raise BadRequest(f"the JSON body is nested more than {MAX_DEPTH} levels deep") from err
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise BadRequest(f"the body is not valid JSON: {err}") from err
-    if nesting_depth(data) > MAX_DEPTH:
-        raise BadRequest(f"the JSON body is nested more than {MAX_DEPTH} levels deep")
-    return data
+    return loads(request.get_data(cache=True))
 
 
 def parse_body(model: type[Model]) -> Model:
@@ -39,16 +43,24 @@ def parse_body(model: type[Model]) -> Model:
     return model.model_validate(data)
 
 
-def nesting_depth(value: Any) -> int:
-    """Return how deeply objects and arrays nest in `value` (iteratively, no recursion)."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            deepest = max(deepest, depth)
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            deepest = max(deepest, depth)
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
+def parse_query(model: type[Model]) -> Model:
+    """Return the query string validated as `model`; raise `InvalidQuery` (400) if it is not.
+
+    A parameter given more than once counts by its first value, as `request.args.get` does.
+    """
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as err:
+        raise InvalidQuery(err) from None
+
+
+def refuse_nul_in_url() -> None:
+    """Refuse (400) a path or query string holding NUL (`%00`): no id or parameter has one,
+    and PostgreSQL text cannot hold it, so no lookup may be tried with it."""
+    if "\x00" in request.path or b"%00" in request.query_string:
+        raise BadRequest("the URL holds a NUL character (%00)")
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's URL before it reaches a view."""
+    app.before_request(refuse_nul_in_url)

@@ -18,9 +18,10 @@ from flask import Blueprint, render_template, request
 from issuer.errors import InvalidInput
 from issuer.model.verification import VerificationResult
 from issuer.verify.checks.status_entries import is_status_unknown
+from issuer.wallet.baking import extract_png, extract_svg
 from issuer.wallet.describe import describe_credential
-from issuer.wallet.files import FileKind, parse_json, read_credential_file
-from issuer.web import services
+from issuer.wallet.files import FileKind, file_kind, parse_json, read_credential_file
+from issuer.web import bounded_json, services
 from issuer.web.wallet import credential_by_uuid
 
 bp = Blueprint("verify_page", __name__)
@@ -146,12 +147,32 @@ def verify_submit() -> tuple[str, int]:
             error="Paste a credential, choose a file, or enter a credential link.", status=422
         )
     try:
-        kind: FileKind
-        kind, document = read_credential_file(data)
+        kind, document = _read_submitted(data)
     except InvalidInput as err:
         where = f"The file {upload.filename}" if upload and upload.filename else "What you pasted"
         return _render(error=f"{where}: {err}.", status=422)
     return _render(document, source=SOURCES[kind])
+
+
+def _read_submitted(data: bytes) -> tuple[FileKind, dict[str, Any]]:
+    """Return what was pasted or uploaded, parsed by the same bounded parser as the API.
+
+    JSON is read by `bounded_json.loads`; a badge image's baked credential is checked by it
+    before `read_credential_file` takes it out (and says what is wrong with the image).
+    """
+    kind = file_kind(data)
+    if kind == "json":
+        document = bounded_json.loads(data)
+        if not isinstance(document, dict):
+            raise InvalidInput("does not hold a credential or presentation (a JSON object)")
+        return kind, document
+    baked = extract_png(data) if kind == "png" else extract_svg(data)
+    if baked is not None and baked.lstrip().startswith("{"):
+        try:
+            bounded_json.loads(baked)
+        except InvalidInput as err:
+            raise InvalidInput(f"the credential baked into the image is {err}") from None
+    return read_credential_file(data)
 
 
 @bp.get("/credentials/<credential_id>/verify")
