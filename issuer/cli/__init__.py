@@ -36,6 +36,9 @@ class CliState:
         """The services, connected to the configured database."""
         if self._services is None:
             self._services = build_services(self.settings)
+            context = click.get_current_context(silent=True)
+            if context is not None:  # close the database connections when the command ends
+                context.call_on_close(self._services.engine.dispose)
         return self._services
 
 
