@@ -58,6 +58,7 @@ from issuer.services.status import revoke_in_transaction
 from issuer.store.audit import record_events
 from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.credentials import CredentialStore, StoredCredential, ensure_wallets
+from issuer.store.database import write_transaction
 from issuer.store.status_lists import StatusListStore, StatusSlot
 
 log = logging.getLogger(__name__)
@@ -534,7 +535,7 @@ class BatchService:
     def _commit(
         self, rows: list[StoredCredential], replaced: list[StoredCredential], run: _Run
     ) -> None:
-        with self._engine.begin() as conn:
+        with write_transaction(self._engine) as conn:  # replacing revokes: read-modify-write
             wallets = ensure_wallets(
                 conn, [r.recipient_key for r in rows if r.recipient_key], run.now
             )

@@ -196,9 +196,11 @@ def revoke_in_transaction(
         if credential.status_set is not None and credential.status_index is not None:
             status_list_id = list_id(credential.status_purpose or "", credential.status_set)
             by_list.setdefault(status_list_id, []).append(credential.status_index)
+    # Credential rows first, then lists (in id order): the order `StatusService.change` locks
+    # them in, so the two never wait on each other in a cycle (PostgreSQL).
+    store.mark_revoked_many(conn, sorted(c.id for c in credentials), now)
     for status_list_id, indices in sorted(by_list.items()):
         lists.set_bits(conn, status_list_id, indices, now)
-    store.mark_revoked_many(conn, [c.id for c in credentials], now)
     record_events(
         conn,
         [
