@@ -15,7 +15,9 @@ JSON keys must therefore read this view instead of the document as received:
   kept. Inline context objects are dropped, so one cannot alias a term (an inline
   `"status": ".../credentials#credentialStatus"` would otherwise win compaction).
 - Compaction is pyld's (`compactArrays` on), through `Processor` and the loader's
-  memo, so contexts are processed once per loader.
+  memo, so contexts are processed once per loader. From a shape's second occurrence
+  on, the view is filled in from a per-shape template instead
+  (`issuer.jsonld.view_template`, exactly the same result; about 10x faster).
 
 Whatever JSON spelling a document uses, the view spells the same RDF the same way.
 What compaction cannot put under a trusted term stays readable as trouble, never as
@@ -42,6 +44,7 @@ from issuer.jsonld.canonical import _domain_error, expand
 from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
 from issuer.jsonld.processor import Processor
+from issuer.jsonld.view_template import view_template
 
 CRED = "https://www.w3.org/2018/credentials#"
 STATUS = "https://www.w3.org/ns/credentials/status#"
@@ -89,10 +92,26 @@ def signed_view(
     is not safe-mode JSON-LD or its RDF is not one tree.
     """
     memo = memo_for(loader or document_loader())
-    expanded = expand(document, loader=loader)
-    _require_one_tree(expanded)
     contexts = document.get("@context")
     trusted = [c for c in (contexts if isinstance(contexts, list) else [contexts]) if _is_url(c)]
+    template, leaves = view_template(document, trusted, memo)
+    if template is not None:
+        ids = template.node_ids(leaves)
+        distinct = len(set(ids)) == len(ids)
+        _require_one_tree(template.expanded if distinct else template.expansion(leaves))
+        view = template.view(leaves)
+    else:
+        view = _compacted(expand(document, loader=loader), trusted, memo)
+    _fold_strays(view, _prefixes(trusted, memo))
+    view.pop("@context", None)
+    if "@context" in document:
+        return {"@context": document["@context"], **view}
+    return view
+
+
+def _compacted(expanded: Any, trusted: list[str], memo: ProcessingMemo) -> dict[str, Any]:
+    """pyld's compaction of `expanded` with `trusted`, once it is known to be one tree."""
+    _require_one_tree(expanded)
     processor = Processor(memo)
     try:
         view = processor.compact(
@@ -104,10 +123,6 @@ def signed_view(
         raise _domain_error(err) from err
     if not isinstance(view, dict):  # pragma: no cover - compact always returns an object
         raise InvalidInput("the document is not one JSON-LD node")
-    _fold_strays(view, _prefixes(trusted, memo))
-    view.pop("@context", None)
-    if "@context" in document:
-        return {"@context": document["@context"], **view}
     return view
 
 
