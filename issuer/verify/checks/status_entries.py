@@ -40,7 +40,9 @@ from issuer.verify.checks.common import (
     describe_date,
     issuer_id,
     parse_datetime,
+    status_entry_type,
     types_of,
+    untyped_status_entry,
 )
 from issuer.verify.status import StatusListFetcher, StatusListNotAllowed, StatusListUnavailable
 
@@ -159,12 +161,13 @@ def _check_one_status(
     verify_list_proofs: Callable[[dict[str, Any]], str | None],
     now: datetime,
 ) -> CheckResult:
-    entry_type = entry.get("type") if isinstance(entry, dict) else None
+    entry_type = status_entry_type(entry)
+    if entry_type is None:
+        return untyped_status_entry(entry)
     if not isinstance(entry, dict) or entry_type not in STATUS_ENTRY_TYPES:
-        shown = entry_type if isinstance(entry_type, str) else "unknown"
         return unknown_status(
             "",
-            f"the credential uses a kind of status check ({shown}) that this verifier "
+            f"the credential uses a kind of status check ({entry_type}) that this verifier "
             "does not support",
             "Unsupported status check",
             STATUS_UNKNOWN,
