@@ -35,7 +35,7 @@ The view's `@context` is the document's own, as written, so the rule on the firs
 context and the schemas' `@context` rules still apply to what was received.
 """
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from pyld.jsonld import JsonLdError
 
@@ -126,7 +126,7 @@ def _compacted(expanded: Any, trusted: list[str], memo: ProcessingMemo) -> dict[
     return view
 
 
-def _is_url(value: Any) -> bool:
+def _is_url(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and "://" in value
 
 

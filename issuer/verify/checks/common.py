@@ -89,7 +89,8 @@ def status_entry_type(entry: Any) -> str | None:
     else its first type name; None when it is not an object with a type name."""
     names = types_of(entry)
     supported = [name for name in names if name in STATUS_ENTRY_TYPES]
-    return (supported or names or [None])[0]
+    chosen = supported or names
+    return chosen[0] if chosen else None
 
 
 def untyped_status_entry(entry: Any) -> CheckResult:
