@@ -20,8 +20,9 @@ class StatusOption(_Body):
 
 
 class IssueOptions(_Body):
-    """VC API issue options."""
+    """VC API issue options (`type`: the proof type; Data Integrity is the only one)."""
 
+    type: Literal["DataIntegrityProof"] = "DataIntegrityProof"
     cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
     credential_status: bool | StatusOption = Field(False, alias="credentialStatus")
     credential_id: str | None = Field(None, alias="credentialId")
@@ -35,10 +36,35 @@ class IssueCredentialRequest(_Body):
 
 
 class VerifyOptions(BaseModel):
-    """VC API verify options (unknown options are ignored, as VCALM allows)."""
+    """VC API verify options (unknown options are ignored, as VCALM allows).
+
+    `checks` (credentials only) limits the verdict to the checks named, besides `shape`
+    and `proof`, which always run: any of issuer, validFrom, validUntil,
+    credentialStatus (or status), credentialSchema. Left out: every check.
+    """
 
     challenge: str | None = None
     domain: str | None = None
+    checks: (
+        list[
+            Literal[
+                "proof",
+                "issuer",
+                "validFrom",
+                "validUntil",
+                "credentialStatus",
+                "status",
+                "credentialSchema",
+            ]
+        ]
+        | None
+    ) = None
+
+    def chosen_checks(self) -> set[str] | None:
+        """The optional checks asked for (`status` read as credentialStatus), or None: all."""
+        if self.checks is None:
+            return None
+        return {"credentialStatus" if name == "status" else name for name in self.checks}
 
 
 class VerifyCredentialRequest(BaseModel):

@@ -131,7 +131,12 @@ def verify_presentation(
         checks.extend(outcome.check for outcome in outcomes)
     else:
         checks.append(_unsigned_presentation(require_proof or bool(challenge or domain)))
-    holder = check_holder(document, outcomes)
+    # the holder is read from what the presentation's signature covers (its credentials
+    # are checked one by one below)
+    own = {key: value for key, value in document.items() if key != "verifiableCredential"}
+    view, unreadable = read_signed_view(own, loader) if outcomes else (own, [])
+    checks.extend(unreadable)
+    holder = check_holder(view, outcomes) if view is not None else None
     if holder is not None:
         checks.append(holder)
     if challenge is not None:
@@ -153,7 +158,7 @@ def verify_presentation(
     return VerificationResult(
         kind="presentation",
         checks=checks,
-        summary=summarize(document),
+        summary=summarize(view if view is not None else document),
         credentials=credentials,
         document=document,
     )

@@ -14,6 +14,7 @@ from issuer.model.api import (
     VerifyCredentialRequest,
     VerifyPresentationRequest,
 )
+from issuer.model.verification import VerificationResult
 from issuer.services.signing import Draft, new_credential_id
 from issuer.services.status import status_summary
 from issuer.services.vc_issue import prepare_credential
@@ -29,6 +30,15 @@ VC_MEDIA_TYPE = "application/vc+ld+json"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def verdict_status(result: VerificationResult) -> int:
+    """The VC API status of a verification: 200 verified; 400 when the document is not a
+    well-formed credential or presentation; 422 when it is but did not verify."""
+    if result.verified:
+        return 200
+    malformed = any(check.name == "shape" and check.failed for check in result.checks)
+    return 400 if malformed else 422
 
 
 def _json(body: Any, status: int = 200) -> Response:
@@ -52,6 +62,7 @@ def issue_credential() -> Response:
         default_url=body.options.credential_id
         or f"{svc.settings.base_url}/credentials/{credential_id}",
         now=now,
+        status_requested=bool(body.options.credential_status),
     )
     # A caller's own id may be issued again (the W3C suites reuse fixture ids), each time as
     # its own record; only the ids this service builds stay unique.
@@ -80,12 +91,15 @@ def issue_credential() -> Response:
 
 @bp.post("/credentials/verify")
 def verify_credential() -> Response:
-    """Verify a credential (200 with `verified` and the checks, whatever the verdict)."""
+    """Verify a credential: 200 when verified, else 4xx (see `verdict_status`), same body."""
     body = parse_body(VerifyCredentialRequest)
     if not isinstance(body.verifiable_credential, dict):
         raise BadRequest('the request holds no credential: send {"verifiableCredential": {...}}')
     result = services().verifier.credential(body.verifiable_credential, now=_now())
-    return _json(result.to_vc_api())
+    chosen = body.options.chosen_checks()
+    if chosen is not None:
+        result = result.restricted_to(chosen)
+    return _json(result.to_vc_api(), verdict_status(result))
 
 
 @bp.post("/presentations/verify")
@@ -103,7 +117,7 @@ def verify_presentation() -> Response:
         challenge=body.options.challenge,
         domain=body.options.domain,
     )
-    return _json(result.to_vc_api())
+    return _json(result.to_vc_api(), verdict_status(result))
 
 
 @bp.post("/credentials/status")
@@ -136,7 +150,8 @@ def _credential_url(reference: str) -> str:
     """Accept a credential's id (URL) or the uuid of one issued here."""
     if ":" in reference:
         return reference
-    return f"{services().settings.base_url}/credentials/{reference}"
+    stored = services().credentials.get(reference)
+    return stored.url if stored else f"{services().settings.base_url}/credentials/{reference}"
 
 
 @bp.get("/credentials/<path:reference>")

@@ -44,16 +44,26 @@ def _nested(depth: int) -> Any:
     return value
 
 
+def _issuer_did(client: FlaskClient) -> str:
+    return client.application.extensions["issuer"].identity.did  # type: ignore[no-any-return]
+
+
 def _issue(client: FlaskClient, credential: dict[str, Any], **options: Any) -> Any:
+    """POST /credentials/issue, naming this service as the issuer unless the test did."""
+    credential = {"issuer": _issuer_did(client), **credential}
     return client.post(
         "/credentials/issue", json={"credential": credential, "options": options}, headers=AUTH
     )
 
 
 def _verify(client: FlaskClient, credential: dict[str, Any]) -> dict[str, Any]:
+    """POST /credentials/verify: 200 when verified, else 422 (400 if malformed), same body."""
     response = client.post("/credentials/verify", json={"verifiableCredential": credential})
-    assert response.status_code == 200
-    return response.get_json()  # type: ignore[no-any-return]
+    verdict = response.get_json()
+    assert (
+        response.status_code == 200 if verdict["verified"] else response.status_code in (400, 422)
+    )
+    return verdict  # type: ignore[no-any-return]
 
 
 def _failed_checks(verdict: dict[str, Any]) -> set[str]:
@@ -306,18 +316,28 @@ def test_openapi_and_docs(client: FlaskClient) -> None:
     assert "POST /awards" in page
 
 
-def test_plain_vc_credentials_get_an_issuer_their_contexts_define(client: FlaskClient) -> None:
-    for context, expected in ((VC2, dict), (VC1, str)):
+def test_plain_vcs_keep_the_callers_issuer_and_a_single_proof(client: FlaskClient) -> None:
+    did = _issuer_did(client)
+    for context, issuer in ((VC2, did), (VC2, {"id": did, "name": "Us"}), (VC1, did)):
         credential = {
             "@context": [context],
             "type": ["VerifiableCredential"],
+            "issuer": issuer,
             "credentialSubject": {"id": "did:example:learner-2"},
         }
         response = _issue(client, credential)
         assert response.status_code == 201, response.get_json()
         signed = response.get_json()["verifiableCredential"]
-        assert isinstance(signed["issuer"], expected)
+        assert signed["issuer"] == issuer
+        assert isinstance(signed["proof"], dict)  # the VC API's form; OB keeps the array
         assert _verify(client, signed)["verified"] is True
+
+
+def test_open_badges_named_by_issuer_id_get_the_issuer_profile(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned(issuer=_issuer_did(client))).get_json()
+    issuer = signed["verifiableCredential"]["issuer"]
+    assert issuer["id"] == _issuer_did(client) and "Profile" in issuer["type"]
+    assert isinstance(signed["verifiableCredential"]["proof"], list)
 
 
 def test_key_rotation_is_audited_and_old_credentials_still_verify(
@@ -347,3 +367,100 @@ def test_a_fresh_status_list_is_valid_from_when_its_bits_last_changed(
         client.get(signed["credentialStatus"]["statusListCredential"].removeprefix(BASE_URL)).data
     )
     assert status_list["validFrom"] <= signed["validFrom"]
+
+
+def test_a_failed_verification_answers_4xx_with_the_verdict_body(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned()).get_json()["verifiableCredential"]
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = "Something else"
+    response = client.post("/credentials/verify", json={"verifiableCredential": tampered})
+    assert response.status_code == 422
+    assert response.get_json()["verified"] is False and "proof" in response.get_json()["errors"]
+    malformed = {k: v for k, v in signed.items() if k != "@context"}
+    response = client.post("/credentials/verify", json={"verifiableCredential": malformed})
+    assert response.status_code == 400
+    assert response.get_json()["verified"] is False and "shape" in response.get_json()["errors"]
+    presentation = {
+        "@context": [VC2],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": [tampered],
+    }
+    response = client.post("/presentations/verify", json={"presentation": presentation})
+    assert response.status_code == 422 and response.get_json()["verified"] is False
+
+
+def test_issue_needs_the_issuer_named(client: FlaskClient) -> None:
+    credential = _unsigned()
+    response = client.post("/credentials/issue", json={"credential": credential}, headers=AUTH)
+    assert response.status_code == 422
+    assert "must name its issuer" in response.get_json()["detail"]
+    for issuer in (None, 42, ["did:example:a"]):
+        assert _issue(client, _unsigned(issuer=issuer)).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("credential", "detail"),
+    [
+        (_unsigned(credentialSubject={}), "say something"),
+        (_unsigned(credentialSubject="did:example:learner-1"), "must be an object"),
+        (_unsigned(validFrom="1 January 2026"), "validFrom is not a date"),
+        (_unsigned(evidence=[{"id": "https://example.org/e"}]), "evidence must say its type"),
+        ({**_unsigned(), "@context": VC2}, "must be a list"),
+        ({**_unsigned(), "type": "VerifiableCredential"}, "list of names"),
+    ],
+)
+def test_data_model_rules_are_kept_when_issuing(
+    client: FlaskClient, credential: dict[str, Any], detail: str
+) -> None:
+    response = _issue(client, credential)
+    assert response.status_code == 422, response.get_json()
+    assert detail in response.get_json()["detail"]
+
+
+def test_issue_options_type_is_the_proof_type(client: FlaskClient) -> None:
+    assert _issue(client, _unsigned(), type="DataIntegrityProof").status_code == 201
+    assert _issue(client, _unsigned(), type="Ed25519Signature2020").status_code in (400, 422)
+
+
+def test_a_callers_own_status_entry_is_signed_as_given(client: FlaskClient) -> None:
+    entry = {
+        "id": "https://status.example/lists/1#7",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "7",
+        "statusListCredential": "https://status.example/lists/1",
+    }
+    signed = _issue(client, _unsigned(credentialStatus=entry)).get_json()["verifiableCredential"]
+    assert signed["credentialStatus"] == entry
+    both = _issue(client, _unsigned(credentialStatus=entry), credentialStatus=True)
+    assert both.status_code == 422 and "one or the other" in both.get_json()["detail"]
+    untyped = _issue(client, _unsigned(credentialStatus={"id": "https://status.example/1"}))
+    assert untyped.status_code == 422
+
+
+def test_options_checks_limit_the_verdict_to_the_checks_asked_for(client: FlaskClient) -> None:
+    signed = _issue(client, _unsigned(), credentialStatus=True).get_json()["verifiableCredential"]
+    change = {
+        "credentialId": signed["id"],
+        "status": True,
+        "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+    }
+    assert client.post("/credentials/status", json=change, headers=AUTH).status_code == 200
+
+    def verify(**options: Any) -> Any:
+        return client.post(
+            "/credentials/verify", json={"verifiableCredential": signed, "options": options}
+        )
+
+    assert verify().status_code == 422
+    assert verify(checks=["proof", "credentialStatus"]).status_code == 422
+    only_proof = verify(checks=["proof"])
+    assert only_proof.status_code == 200
+    assert "credentialStatus" not in only_proof.get_json()["checks"]
+    tampered = {**signed, "name": "Other"}
+    response = client.post(
+        "/credentials/verify",
+        json={"verifiableCredential": tampered, "options": {"checks": ["issuer"]}},
+    )
+    assert response.status_code == 422  # the proof is checked whatever is asked for
+    assert verify(checks=["telepathy"]).status_code in (400, 422)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from issuer.errors import IssuerError
+from issuer.jsonld.view import signed_view
 from issuer.model.verification import CheckResult
 from issuer.status.bitstring import (
     StatusBits,
@@ -332,23 +334,41 @@ def _load_list(
         return _StatusList(
             problem=_Unusable(str(err), "Status list unavailable", STATUS_RETRIEVAL_ERROR)
         )
-    if list_type not in types_of(list_credential):
-        return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)
-    if "id" in list_credential and list_credential["id"] != url:
-        return unusable(
-            "is not the list the credential points to (its id differs)",
-            "Wrong status list",
-            STATUS_VERIFICATION_ERROR,
-        )
-    if credential_issuer is None or issuer_id(list_credential) != credential_issuer:
-        return unusable(
-            "was not published by the credential's issuer",
-            "Status list from another issuer",
-            STATUS_VERIFICATION_ERROR,
-        )
+
+    def not_this_list(document: dict[str, Any]) -> _StatusList | None:
+        if list_type not in types_of(document):
+            return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)
+        if "id" in document and document["id"] != url:
+            return unusable(
+                "is not the list the credential points to (its id differs)",
+                "Wrong status list",
+                STATUS_VERIFICATION_ERROR,
+            )
+        if credential_issuer is None or issuer_id(document) != credential_issuer:
+            return unusable(
+                "was not published by the credential's issuer",
+                "Status list from another issuer",
+                STATUS_VERIFICATION_ERROR,
+            )
+        return None
+
+    problem = not_this_list(list_credential)  # as received, before checking its proofs
+    if problem is not None:
+        return problem
     reason = verify_list_proofs(list_credential)
     if reason is not None:
         return unusable(reason, "Status list not authentic", STATUS_VERIFICATION_ERROR)
+    try:  # from here on, what the list's signature covers
+        list_credential = signed_view(list_credential)
+    except IssuerError as err:
+        return unusable(
+            f"cannot be read ({str(err).rstrip('.')})",
+            "Damaged status list",
+            STATUS_VERIFICATION_ERROR,
+        )
+    problem = not_this_list(list_credential)
+    if problem is not None:
+        return problem
     valid_from, valid_until = date_fields(list_credential)
     start = parse_datetime(list_credential.get(valid_from))
     end = parse_datetime(list_credential.get(valid_until))

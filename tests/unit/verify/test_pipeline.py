@@ -381,6 +381,27 @@ def test_unusable_status_lists_fail(status_list_document: dict[str, Any], phrase
     assert not result.verified
 
 
+def _rewritten_expired_list() -> dict[str, Any]:
+    """An expired list whose validUntil is spelled as its full IRI and a typed value:
+    the same RDF, so its signature still holds."""
+    document = status_list("revocation", validUntil="2025-05-01T00:00:00Z")
+    until = document.pop("validUntil")
+    document["https://www.w3.org/2018/credentials#validUntil"] = {
+        "@value": until,
+        "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+    }
+    return document
+
+
+def test_a_status_list_is_read_as_its_signature_covers_it() -> None:
+    credential = signed_credential(status=[status_entry("revocation", 3)])
+    url = credential["credentialStatus"]["statusListCredential"]
+    result = verify(credential, InProcessFetcher({url: _rewritten_expired_list()}.get))
+    check = only(result, "credentialStatus")
+    assert check.status == "failed" and "expired on 1 May 2025" in check.message
+    assert not result.verified
+
+
 def test_a_tampered_status_list_fails() -> None:
     credential = signed_credential(status=[status_entry("revocation", 3)])
     listed = status_list("revocation", set_bits=(3,))
@@ -710,6 +731,18 @@ def test_holder_must_own_the_key() -> None:
     result = _verify_presentation(document)
     assert only(result, "proof").status == "passed"
     assert only(result, "holder").status == "failed"
+
+
+def test_a_holder_spelled_as_its_full_iri_is_still_checked() -> None:
+    document = presentation([signed_credential()], signed=False)
+    document["holder"] = OTHER.did
+    document = sign(document, HOLDER, proof_purpose="authentication")
+    rewritten = {k: v for k, v in document.items() if k != "holder"}
+    rewritten["https://www.w3.org/2018/credentials#holder"] = {"@id": OTHER.did}
+    result = _verify_presentation(rewritten)
+    assert only(result, "proof").status == "passed"  # the same RDF: the signature holds
+    assert only(result, "holder").status == "failed"
+    assert not result.verified
 
 
 def test_a_revoked_credential_makes_the_presentation_fail() -> None:
