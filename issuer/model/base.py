@@ -48,7 +48,7 @@ class LdModel(BaseModel):
     def to_ld(self) -> dict[str, Any]:
         """Return the document as JSON-ready data, keys by alias, without nulls or empty lists."""
         data = self.model_dump(by_alias=True, exclude_none=True, mode="json")
-        return _drop_empty_lists(data)
+        return _drop_empty_lists(data)  # type: ignore[no-any-return]
 
 
 def _drop_empty_lists(value: Any) -> Any:

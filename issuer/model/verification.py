@@ -142,7 +142,7 @@ class VerificationResult(BaseModel):
         statuses = {check.status for check in self.named(name)}
         for status in ("failed", "warning", "passed"):
             if status in statuses:
-                return status  # type: ignore[return-value]
+                return status
         return None
 
     def _names_by_status(self) -> dict[CheckStatus, list[str]]:

@@ -42,7 +42,7 @@ def prepare_credential(
     problems = data_model_problems(prepared)
     if problems:
         raise InvalidInput("the credential cannot be issued: " + "; ".join(problems))
-    prepared["issuer"] = _issuer(credential["issuer"], issuer_id, issuer_profile, contexts)
+    prepared["issuer"] = _issuer(credential["issuer"], issuer_id, issuer_profile, contexts or [])
     return _ordered(prepared)
 
 

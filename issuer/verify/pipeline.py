@@ -19,7 +19,6 @@ parameter. The only network access is through `fetch_status_list`; keys are reso
 
 from collections.abc import Callable, Collection
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from issuer.jsonld.loader import DocumentLoader
@@ -30,6 +29,7 @@ from issuer.verify.checks import (
     PROOF_VERIFICATION_ERROR,
     ProofOutcome,
     ProofVerifier,
+    VerifiedMethod,
     as_list,
     check_challenge,
     check_credential_schema,
@@ -205,9 +205,24 @@ def _proof_verifier(
     loader: DocumentLoader | None, allowed_suites: Collection[str]
 ) -> ProofVerifier:
     """`verify_proof` with this verification's loader and allowed cryptosuites bound."""
-    if loader is None:
-        return partial(verify_proof, allowed_suites=allowed_suites)
-    return partial(verify_proof, allowed_suites=allowed_suites, loader=loader)
+
+    def verify(
+        document: dict[str, Any],
+        proof: dict[str, Any],
+        *,
+        resolve: Any,
+        expected_purpose: str = "assertionMethod",
+    ) -> VerifiedMethod:
+        return verify_proof(
+            document,
+            proof,
+            resolve=resolve,
+            expected_purpose=expected_purpose,
+            allowed_suites=allowed_suites,
+            loader=loader,
+        )
+
+    return verify
 
 
 def _list_proof_verifier(

@@ -95,10 +95,9 @@ def badge_text(achievement: dict[str, Any]) -> BadgeText:
         rank = int(match.group(1))
         level = f"{match.group(3)} · level {rank} of {match.group(2)}"
     statements = _alignments(achievement, "ext:CompetencyStatement")
+    topic: str | None = name if name != title else None
     if statements:
         topic = f"All {len(statements)} competency statements"
-    else:
-        topic = name if name != title else None
     return BadgeText(title=title, level=level, topic=topic, code=code, rank=rank)
 
 

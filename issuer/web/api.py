@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response as BaseResponse
 
 from issuer.errors import Conflict, InvalidInput, NotFound
 from issuer.model.api import (
@@ -16,7 +17,7 @@ from issuer.model.api import (
 )
 from issuer.model.verification import VerificationResult
 from issuer.services.signing import Draft, new_credential_id
-from issuer.services.status import status_summary
+from issuer.services.status import StatusAction, status_summary
 from issuer.services.vc_issue import prepare_credential
 from issuer.store.credentials import StoredCredential
 from issuer.web import services
@@ -130,7 +131,7 @@ def update_status() -> Response:
     if change.status_purpose == "revocation":
         if not body.status:
             raise InvalidInput("revocation is final: a revoked credential cannot be reinstated")
-        action = "revoke"
+        action: StatusAction = "revoke"
     else:
         action = "suspend" if body.status else "unsuspend"
     outcome = services().status.change(
@@ -180,7 +181,7 @@ def _find_credential(reference: str) -> StoredCredential:
 
 
 @bp.get("/status-lists/<status_list_id>")
-def get_status_list(status_list_id: str) -> Response:
+def get_status_list(status_list_id: str) -> BaseResponse:
     """Return a signed BitstringStatusListCredential, cacheable for a minute."""
     document, version = services().status.list_document(status_list_id, now=_now())
     response = Response(document, mimetype=VC_MEDIA_TYPE)

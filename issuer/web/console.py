@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
+from werkzeug.wrappers import Response as BaseResponse
 
 from issuer.credentials.compose import Recipient
 from issuer.errors import Conflict, InvalidInput, NotFound
@@ -101,7 +102,7 @@ def issue() -> Response | str:
 
 
 @bp.post("/issue/sign-in")
-def sign_in() -> Response:
+def sign_in() -> BaseResponse:
     """Check the token and start a server-side session for whom it names."""
     check_csrf()
     token = request.form.get("token", "").strip()
@@ -113,7 +114,7 @@ def sign_in() -> Response:
 
 
 @bp.post("/issue/sign-out")
-def sign_out() -> Response:
+def sign_out() -> BaseResponse:
     """End the session: a copy of the cookie kept from before no longer signs anyone in."""
     check_csrf()
     end_console_session()
@@ -281,7 +282,7 @@ ACTIONS: dict[str, tuple[StatusAction, str]] = {
 
 @bp.post("/issue/credentials/<credential_id>/status")
 @signed_in
-def change_status(credential_id: str) -> Response:
+def change_status(credential_id: str) -> BaseResponse:
     """Revoke, suspend or reinstate one credential, then go back to the list."""
     check_csrf()
     action = request.form.get("action", "")

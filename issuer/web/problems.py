@@ -71,7 +71,8 @@ def _validation_error(err: ValidationError) -> Response:
 
 def _http_error(err: HTTPException) -> Response:
     code = (err.name or "error").lower().replace(" ", "-")
-    extra = {"errors": err.errors} if isinstance(getattr(err, "errors", None), list) else {}
+    errors = getattr(err, "errors", None)
+    extra = {"errors": errors} if isinstance(errors, list) else {}
     response = problem(err.code or 500, err.name, err.description or err.name, code, **extra)
     for header in ("Allow", "WWW-Authenticate", "Retry-After"):
         if header in err.get_response().headers:

@@ -45,8 +45,11 @@ STATUS_ENTRY_TYPES = {
 class VerifiedMethod(Protocol):
     """What the proof layer returns for a valid proof: the key's id and its controller."""
 
-    id: str
-    controller: str
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def controller(self) -> str: ...
 
 
 class ProofVerifier(Protocol):
@@ -125,9 +128,8 @@ def node_id(value: Any) -> str | None:
     """Return the id of a node written as a string or as an object with a string `id`."""
     if isinstance(value, str):
         return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
+    identifier = value.get("id") if isinstance(value, dict) else None
+    return identifier if isinstance(identifier, str) else None
 
 
 def issuer_id(document: Any) -> str | None:

@@ -301,8 +301,9 @@ def _status_message(entry: dict[str, Any], value: int) -> str | None:
         if not isinstance(item, dict) or not isinstance(item.get("status"), str):
             continue
         try:
-            if int(item["status"], 16) == value and isinstance(item.get("message"), str):
-                return item["message"]
+            message = item.get("message")
+            if int(item["status"], 16) == value and isinstance(message, str):
+                return message
         except ValueError:
             continue
     return None
@@ -382,8 +383,15 @@ def _load_list(
     if not isinstance(subject, dict) or subject_type not in types_of(subject):
         return unusable("is not a status list", "Not a status list", STATUS_VERIFICATION_ERROR)
     purposes = tuple(p for p in as_list(subject.get("statusPurpose")) if isinstance(p, str))
+    encoded = subject.get("encodedList")
+    if not isinstance(encoded, str):
+        return unusable(
+            "is damaged (its encodedList is not text)",
+            "Damaged status list",
+            STATUS_VERIFICATION_ERROR,
+        )
     try:
-        bits = StatusBits.decode(subject.get("encodedList"), allow_unprefixed=allow_unprefixed)
+        bits = StatusBits.decode(encoded, allow_unprefixed=allow_unprefixed)
     except StatusListTooShort:
         return unusable(
             "is too short to protect the holder's privacy",
