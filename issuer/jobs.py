@@ -23,7 +23,7 @@ def _built() -> Services:
 def run_batch(batch_id: str) -> dict[str, Any]:
     """Run (or resume) batch `batch_id`; return its counters."""
     services = _built()
-    batch = services.batches.run(batch_id)
+    batch = services.in_process.run(batch_id)
     return {
         "batch": batch.id,
         "status": batch.status,

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
-
 from issuer.errors import NotFound
 from issuer.keys.identity import IssuerIdentity
 from issuer.keys.store import KeyStore
@@ -15,20 +13,28 @@ from issuer.model.achievement import Profile
 from issuer.model.base import is_open_badges_family
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import AwardService
+from issuer.services.batch_planning import BatchPlanner
+from issuer.services.batch_results import BatchResults
+from issuer.services.batch_runners import BatchRunner, InProcessRunner
+from issuer.services.batch_running import BatchExecutor
 from issuer.services.batch_signing import SignerRef
 from issuer.services.batches import BatchService
 from issuer.services.frameworks import FrameworkCatalog
-from issuer.services.signing import CredentialSigner, SignFunction
+from issuer.services.issuing import Issuer
+from issuer.services.signing import InProcessSigning, SignFunction
 from issuer.services.status import StatusService
+from issuer.services.vc_issue import VcApiIssuance
 from issuer.services.verification import Verifier
 from issuer.services.wallet import WalletService
 from issuer.settings import Settings
+from issuer.store.audit import AuditLog
 from issuer.store.batches import BatchStore
 from issuer.store.credentials import CredentialStore
-from issuer.store.database import make_engine, migrate
+from issuer.store.database import Engine, make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
 from issuer.store.status_lists import StatusListStore
 from issuer.store.tokens import TokenStore
+from issuer.store.unit_of_work import SqlUnitOfWork
 
 
 @dataclass
@@ -43,7 +49,9 @@ class Services:
     tokens: TokenStore
     credentials: CredentialStore
     status_lists: StatusListStore
-    signer: CredentialSigner
+    issuer: Issuer
+    """The one issuance pipeline (awards, the VC API and batches issue through it)."""
+    vc_issue: VcApiIssuance
     awards: AwardService
     status: StatusService
     verifier: Verifier
@@ -53,6 +61,10 @@ class Services:
     sign: SignFunction
     """Signs a document as this service's issuer (active key)."""
     wallet: WalletService
+    audit: AuditLog
+    batch_runner: BatchRunner
+    """Where submitted batches run: the Redis queue when configured, else `in_process`."""
+    in_process: InProcessRunner
 
 
 def build_services(settings: Settings) -> Services:
@@ -77,19 +89,22 @@ def build_services(settings: Settings) -> Services:
             as_set=is_open_badges_family(document),
         )
 
-    signer = CredentialSigner(
-        engine=engine,
+    batch_store = BatchStore(engine)
+    uow = SqlUnitOfWork(
+        engine, credentials=credentials, status_lists=status_lists, batches=batch_store
+    )
+    issuer = Issuer(
         base_url=settings.base_url,
-        sign=sign,
         issuer_id=lambda: identity.did,
         credentials=credentials,
         status_lists=status_lists,
+        uow=uow,
+        signing=InProcessSigning(sign),
     )
     status = StatusService(
-        engine=engine,
+        uow=uow,
         base_url=settings.base_url,
         status_lists=status_lists,
-        credentials=credentials,
         sign=sign,
         issuer_id=lambda: identity.did,
     )
@@ -98,17 +113,29 @@ def build_services(settings: Settings) -> Services:
         key = keys.active()
         return SignerRef(settings.keys_dir, key.id, identity.verification_method(key))
 
+    planner = BatchPlanner(base_url=settings.base_url, catalog=catalog, credentials=credentials)
     batches = BatchService(
-        engine=engine,
-        base_url=settings.base_url,
-        catalog=catalog,
-        credentials=credentials,
-        status_lists=status_lists,
-        batches=BatchStore(engine),
-        issuer_profile=issuer_profile,
-        issuer_id=lambda: identity.did,
-        signer_ref=signer_ref,
+        planner=planner,
+        executor=BatchExecutor(
+            base_url=settings.base_url,
+            planner=planner,
+            issuer=issuer,
+            batches=batch_store,
+            credentials=credentials,
+            issuer_profile=issuer_profile,
+            signer_ref=signer_ref,
+        ),
+        results=BatchResults(planner=planner, credentials=credentials),
+        batches=batch_store,
     )
+    in_process = InProcessRunner(batches.run)
+    batch_runner: BatchRunner = in_process
+    if settings.redis_url:
+        from issuer.services.queue import QueueRunner
+
+        batch_runner = QueueRunner(
+            settings.redis_url, settings.batch_queue, mark_queued=batches.mark_queued
+        )
     return Services(
         settings=settings,
         engine=engine,
@@ -118,12 +145,18 @@ def build_services(settings: Settings) -> Services:
         tokens=TokenStore(engine),
         credentials=credentials,
         status_lists=status_lists,
-        signer=signer,
+        issuer=issuer,
+        vc_issue=VcApiIssuance(
+            base_url=settings.base_url,
+            issuer=issuer,
+            credentials=credentials,
+            issuer_id=lambda: identity.did,
+            issuer_profile=lambda: issuer_profile().to_ld(),
+        ),
         awards=AwardService(
             base_url=settings.base_url,
             catalog=catalog,
-            credentials=credentials,
-            signer=signer,
+            issuer=issuer,
             issuer_profile=issuer_profile,
         ),
         status=status,
@@ -146,6 +179,9 @@ def build_services(settings: Settings) -> Services:
             sign=sign,
             issuer_profile=issuer_profile,
         ),
+        audit=AuditLog(engine),
+        batch_runner=batch_runner,
+        in_process=in_process,
     )
 
 

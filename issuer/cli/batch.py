@@ -106,7 +106,7 @@ def issue_batch(
         batch = _queue(services, batch, no_wait, as_json)
     else:
         with _Progress(batch.credential_count) as update:
-            batch = services.batches.run(
+            batch = services.in_process.run(
                 batch.id, actor="cli", workers=workers, chunk_size=chunk_size, progress=update
             )
     seconds = time.perf_counter() - started
@@ -150,16 +150,9 @@ def _dry_run(
 
 
 def _queue(services: Services, batch: StoredBatch, no_wait: bool, as_json: bool) -> StoredBatch:
-    from issuer.services.queue import BatchQueue
-
-    if not services.settings.redis_url:
+    if not services.settings.redis_url or services.batch_runner.kind != "queue":
         raise click.UsageError("--queue needs ISSUER_REDIS_URL")
-    queue = BatchQueue(services.settings.redis_url, services.settings.batch_queue)
-    try:
-        services.batches.mark_queued(batch.id, datetime.now(UTC))
-        queue.enqueue(batch.id)
-    finally:
-        queue.close()
+    services.batch_runner.start(batch)
     say = _stderr if as_json else click.echo
     say(f"batch {batch.id} queued for a worker (start one with: ler-issuer worker)")
     if no_wait:

@@ -9,7 +9,7 @@ credential is returned instead (see `dedupe_key`).
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,11 +22,8 @@ from issuer.model.base import OB_EXTENSIONS_CONTEXT
 from issuer.model.credential import CredentialSchema, Evidence, Result, normalize_email
 from issuer.model.status import StatusPurpose
 from issuer.services.frameworks import FrameworkCatalog
-from issuer.services.signing import CredentialSigner, Draft, new_credential_id
-from issuer.store.credentials import AlreadyIssued, CredentialStore, StoredCredential
-
-_ATTEMPTS = 3
-"""How often an award is tried when concurrent identical awards keep being stored first."""
+from issuer.services.issuing import Draft, Issuer
+from issuer.store.credentials import StoredCredential
 
 
 @dataclass(frozen=True)
@@ -181,14 +178,12 @@ class AwardService:
         *,
         base_url: str,
         catalog: FrameworkCatalog,
-        credentials: CredentialStore,
-        signer: CredentialSigner,
+        issuer: Issuer,
         issuer_profile: Callable[[], Profile],
     ) -> None:
         self._base_url = base_url
         self._catalog = catalog
-        self._credentials = credentials
-        self._signer = signer
+        self._issuer = issuer
         self._issuer_profile = issuer_profile
 
     def award(self, request: AwardRequest, *, now: datetime, actor: str) -> AwardResult:
@@ -201,34 +196,27 @@ class AwardService:
         selected = select_achievements(framework, achievements, request)
         recipient = recipient_key(request.recipient)
         keys = [dedupe_key(framework.id, s.achievement.id, recipient) for s in selected]
-        for attempt in range(_ATTEMPTS):
-            existing = self._credentials.find_active(keys)
-            drafts = [
-                self._draft(framework, selection, request, recipient, key, now)
-                for selection, key in zip(selected, keys, strict=True)
-                if key not in existing
-            ]
-            try:
-                stored = self._signer.sign_and_store(
-                    drafts,
-                    cryptosuite=request.cryptosuite,
-                    now=now,
-                    actor=actor,
-                    status_purpose=request.status_purpose,
-                )
-                break
-            except AlreadyIssued:
-                # The same award (or part of it) was being issued at the same moment and was
-                # stored first: nothing of this attempt was, so look again and answer that.
-                if attempt == _ATTEMPTS - 1:
-                    raise
-        issued = {row.dedupe_key: row for row in stored}
+        drafts = [
+            self._draft(framework, selection, request, recipient, key, now)
+            for selection, key in zip(selected, keys, strict=True)
+        ]
+        # Policy `skip`: what was awarded before (also at the same moment, by a concurrent
+        # identical award) is answered, not issued twice.
+        records = self._issuer.issue(
+            drafts,
+            cryptosuite=request.cryptosuite,
+            status_purpose=request.status_purpose,
+            policy="skip",
+            now=now,
+            actor=actor,
+        )
+        by_key = {record.draft.dedupe_key: record for record in records}
         result = [
             AwardedCredential(
-                stored=existing.get(key) or issued[key],
+                stored=by_key[key].stored,
                 achievement=selection.achievement,
                 kind=selection.kind,
-                existing=key in existing,
+                existing=by_key[key].existing,
             )
             for selection, key in zip(selected, keys, strict=True)
         ]
@@ -244,12 +232,18 @@ class AwardService:
         key: str,
         now: datetime,
     ) -> Draft:
-        credential_id = new_credential_id()
+        draft = Draft(
+            framework_id=framework.id,
+            achievement_id=selection.achievement.id,
+            recipient_key=recipient,
+            dedupe_key=key,
+            valid_until=request.valid_until,
+        )
         results = None
         if selection.level is not None:
             results = [achieved_level_result(framework, selection.level, self._base_url)]
         document = award_document(
-            credential_url=f"{self._base_url}/credentials/{credential_id}",
+            credential_url=f"{self._base_url}/credentials/{draft.credential_id}",
             issuer=self._issuer_profile(),
             achievement=selection.achievement,
             recipient=request.recipient,
@@ -259,12 +253,4 @@ class AwardService:
             narrative=request.narrative,
             results=results,
         )
-        return Draft(
-            document=document,
-            credential_id=credential_id,
-            framework_id=framework.id,
-            achievement_id=selection.achievement.id,
-            recipient_key=recipient,
-            dedupe_key=key,
-            valid_until=request.valid_until,
-        )
+        return replace(draft, document=document)

@@ -23,13 +23,63 @@ from datetime import datetime
 from typing import Any, BinaryIO, Literal
 
 from issuer.frameworks.structure import slugify
-from issuer.services.batches import RowResult
+from issuer.services.batch_planning import BatchPlanner, PlannedCredential
+from issuer.services.roster import Roster, RosterRow
 from issuer.services.wallet import WalletService
+from issuer.store.batches import StoredBatch
 from issuer.store.credentials import StoredCredential
+from issuer.store.protocols import CredentialReader
 from issuer.wallet.badge_image import badge_text, render_png, render_svg, supplied_image
 from issuer.wallet.baking import bake_png, bake_svg
 from issuer.wallet.clr import subject_achievement
 from issuer.wallet.presentation import build_presentation, holder_of
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """A roster row after the batch: the learner's active credentials it called for."""
+
+    row: RosterRow
+    credentials: list[StoredCredential]
+    issued_here: int
+    wallet_id: str | None
+    error: str | None = None
+
+
+class BatchResults:
+    """Each roster row of a batch with the learner's active credentials it called for."""
+
+    def __init__(self, *, planner: BatchPlanner, credentials: CredentialReader) -> None:
+        self._planner = planner
+        self._credentials = credentials
+
+    def results(self, batch: StoredBatch, roster: Roster) -> list[RowResult]:
+        """Return each roster row with the learner's active credentials it called for."""
+        batch_id = batch.id
+        plan = self._planner.plan(roster)
+        active = self._credentials.find_active([c.dedupe_key for c in plan.credentials])
+        by_row: dict[int, list[PlannedCredential]] = {}
+        for credential in plan.credentials:
+            by_row.setdefault(credential.row.number, []).append(credential)
+        errors = {e["row"]: e["detail"] for e in batch.errors}
+        errors.update({p.row: p.message for p in plan.problems})
+        out = []
+        for row in plan.rows:
+            found = [
+                active[c.dedupe_key] for c in by_row.get(row.number, []) if c.dedupe_key in active
+            ]
+            wallet = next((c.wallet_id for c in found if c.wallet_id), None)
+            out.append(
+                RowResult(
+                    row=row,
+                    credentials=found,
+                    issued_here=sum(1 for c in found if c.batch_id == batch_id),
+                    wallet_id=wallet,
+                    error=errors.get(row.number),
+                )
+            )
+        return out
+
 
 SUMMARY_COLUMNS = (
     "row",

@@ -28,8 +28,8 @@ from issuer.model.achievement import Achievement, Profile
 from issuer.model.credential import Evidence, Result
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import award_document
-from issuer.services.signing import serialize, status_entry, with_status
-from issuer.store.status_lists import StatusSlot
+from issuer.services.issuing import Signed, ToSign
+from issuer.services.signing import serialize, with_status
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,6 @@ class ChunkContext:
     issuer: Profile
     cryptosuite: str
     now: datetime
-    status_purpose: str = "revocation"
 
 
 @dataclass(frozen=True)
@@ -63,20 +62,15 @@ class CredentialSpec:
     credential_id: str
     achievement: Achievement
     recipient: Recipient
-    slot: StatusSlot | None
+    status: dict[str, Any] | None = None
+    """The credentialStatus entry (from the pipeline's status allocation)."""
     results: tuple[Result, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     narrative: str | None = None
     valid_until: datetime | None = None
 
 
-@dataclass(frozen=True)
-class SignedCredential:
-    """A signed credential's JSON text, or why it could not be made."""
-
-    credential_id: str
-    document: str | None
-    error: str | None = None
+SignedCredential = Signed
 
 
 _process_signer: Signer | None = None
@@ -109,9 +103,8 @@ def sign_chunk(
                 narrative=spec.narrative,
                 results=list(spec.results) or None,
             )
-            if spec.slot is not None:
-                entry = status_entry(context.base_url, spec.slot, context.status_purpose)  # type: ignore[arg-type]
-                document = with_status(document, entry)
+            if spec.status is not None:
+                document = with_status(document, spec.status)
             signed = add_proof(
                 document, signer, created=context.now, cryptosuite=context.cryptosuite
             )
@@ -169,3 +162,29 @@ def signing_pool(ref: SignerRef, *, workers: int) -> Iterator[Executor]:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class PoolSigning:
+    """The pipeline's signing strategy for batches: chunks go to `pool` (see `signing_pool`);
+    each draft's `compose` is its `CredentialSpec`."""
+
+    def __init__(self, pool: Executor, *, base_url: str, issuer: Profile) -> None:
+        self._pool = pool
+        self._base_url = base_url
+        self._issuer = issuer
+
+    def submit(
+        self, items: list[ToSign], *, cryptosuite: str, now: datetime
+    ) -> Future[list[Signed]]:
+        context = ChunkContext(
+            base_url=self._base_url, issuer=self._issuer, cryptosuite=cryptosuite, now=now
+        )
+        specs = [_spec(item) for item in items]
+        return self._pool.submit(sign_chunk, context, specs)
+
+
+def _spec(item: ToSign) -> CredentialSpec:
+    spec = item.draft.compose
+    if not isinstance(spec, CredentialSpec):
+        raise TypeError("batch signing needs each draft's CredentialSpec as `compose`")
+    return CredentialSpec(**{**spec.__dict__, "status": item.status})

@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-from sqlalchemy import Engine
-
 from issuer.keys.store import IssuerKey, KeyStore
 from issuer.store.audit import record_event
+from issuer.store.database import Engine
 
 
 def _audit(engine: Engine, action: str, key: IssuerKey, *, actor: str, now: datetime) -> None:

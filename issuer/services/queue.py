@@ -7,12 +7,17 @@ one job id (`batch-<id>`): asking again for a batch that is queued or running do
 not queue it twice.
 """
 
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from redis import Redis
 from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+
+from issuer.services.batch_runners import recently_running
+from issuer.store.batches import StoredBatch
 
 DEFAULT_QUEUE = "ler-issuer-batches"
 JOB_FUNCTION = "issuer.jobs.run_batch"
@@ -58,3 +63,31 @@ class BatchQueue:
     def close(self) -> None:
         """Close the Redis connection."""
         self._redis.close()
+
+
+class QueueRunner:
+    """A `BatchRunner` that queues batches for `ler-issuer worker` (RQ on Redis)."""
+
+    kind: Literal["thread", "queue"] = "queue"
+
+    def __init__(
+        self,
+        redis_url: str,
+        queue_name: str,
+        *,
+        mark_queued: Callable[[str, datetime], None],
+    ) -> None:
+        self._redis_url = redis_url
+        self._queue_name = queue_name
+        self._mark_queued = mark_queued
+
+    def needs_start(self, batch: StoredBatch, now: datetime) -> bool:
+        return not recently_running(batch, now)
+
+    def start(self, batch: StoredBatch) -> None:
+        queue = BatchQueue(self._redis_url, self._queue_name)
+        try:
+            self._mark_queued(batch.id, datetime.now(UTC))
+            queue.enqueue(batch.id)
+        finally:
+            queue.close()

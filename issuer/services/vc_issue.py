@@ -1,12 +1,18 @@
 """VC API issuance: complete a caller's unsigned credential with this service's issuer and id."""
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from issuer.errors import InvalidInput
+from issuer.errors import Conflict, InvalidInput
 from issuer.model.base import OB_FAMILY_PREFIXES, VC_V1_CONTEXT
 from issuer.model.credential import format_datetime_z
+from issuer.model.status import StatusPurpose
 from issuer.model.vcdm import data_model_problems
+from issuer.services.issuing import Draft, Issuer
+from issuer.store.credentials import StoredCredential
+from issuer.store.protocols import CredentialReader
 
 
 def prepare_credential(
@@ -66,3 +72,57 @@ def _ordered(document: dict[str, Any]) -> dict[str, Any]:
         **{k: document[k] for k in first if k in document},
         **{k: v for k, v in document.items() if k not in first},
     }
+
+
+class VcApiIssuance:
+    """`POST /credentials/issue`: complete the caller's credential and issue it (policy `none`:
+    a caller's own id may be issued again, each time as its own record)."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        issuer: Issuer,
+        credentials: CredentialReader,
+        issuer_id: Callable[[], str],
+        issuer_profile: Callable[[], dict[str, Any]],
+    ) -> None:
+        self._base_url = base_url
+        self._issuer = issuer
+        self._credentials = credentials
+        self._issuer_id = issuer_id
+        self._issuer_profile = issuer_profile
+
+    def issue(
+        self,
+        credential: dict[str, Any],
+        *,
+        credential_id: str | None,
+        cryptosuite: str,
+        status_purpose: StatusPurpose | None,
+        now: datetime,
+        actor: str,
+    ) -> StoredCredential:
+        """Sign and store the caller's credential; raise `InvalidInput` or `Conflict`."""
+        draft = Draft()
+        document = prepare_credential(
+            credential,
+            issuer_id=self._issuer_id(),
+            issuer_profile=self._issuer_profile(),
+            default_url=credential_id or f"{self._base_url}/credentials/{draft.credential_id}",
+            now=now,
+            status_requested=status_purpose is not None,
+        )
+        # Only the ids this service builds stay unique.
+        existing = self._credentials.get_by_url(document["id"])
+        if existing is not None and not existing.caller_id:
+            raise Conflict(f"{document['id']} is the id of a credential this service issued")
+        (record,) = self._issuer.issue(
+            [replace(draft, document=document)],
+            cryptosuite=cryptosuite,
+            status_purpose=status_purpose,
+            policy="none",
+            now=now,
+            actor=actor,
+        )
+        return record.stored

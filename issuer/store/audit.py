@@ -73,3 +73,16 @@ def read_events(
     with engine.connect() as conn:
         rows = conn.execute(statement).all()
     return [AuditEntry(**{**row._mapping, "detail": json.loads(row.detail)}) for row in rows]
+
+
+class AuditLog:
+    """Reads the audit log (an `AuditReader`)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def recent(
+        self, *, limit: int = 100, before_id: int | None = None, action: str | None = None
+    ) -> list[AuditEntry]:
+        """Return events newest first (see `read_events`)."""
+        return read_events(self._engine, limit=limit, before_id=before_id, action=action)

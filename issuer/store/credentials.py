@@ -9,12 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from issuer.store.database import credentials_table, wallets_table
-
-
-class AlreadyIssued(IntegrityError):
-    """A concurrent transaction stored an active credential with the same dedupe key (the
-    insert was refused; look the credential up and answer it). Still an `IntegrityError`,
-    for the callers that handle those."""
+from issuer.store.errors import AlreadyIssued as AlreadyIssued
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,7 @@ class CredentialStore:
             conn.execute(insert(credentials_table), [c.__dict__ for c in credentials])
         except IntegrityError as err:
             if _violates_dedupe(err):
-                raise AlreadyIssued(err.statement, err.params, err.orig or err) from err
+                raise AlreadyIssued(str(err.orig or err)) from err
             raise
 
     def get(self, credential_id: str, conn: Connection | None = None) -> StoredCredential | None:
@@ -195,9 +190,9 @@ def ensure_wallet(conn: Connection, recipient_key: str, now: datetime) -> str:
         .values(id=secrets.token_urlsafe(24), recipient_key=recipient_key, created_at=now)
         .on_conflict_do_nothing(index_elements=["recipient_key"])
     )
-    return conn.execute(
-        select(table.c.id).where(table.c.recipient_key == recipient_key)
-    ).scalar_one()
+    return str(
+        conn.execute(select(table.c.id).where(table.c.recipient_key == recipient_key)).scalar_one()
+    )
 
 
 def ensure_wallets(conn: Connection, recipient_keys: list[str], now: datetime) -> dict[str, str]:

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Column,
     Connection,
     DateTime,
-    Engine,
     Index,
     Integer,
     LargeBinary,
@@ -25,6 +24,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy import Engine as Engine  # re-exported: the type wiring hands to stores
 from sqlalchemy.engine import make_url
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
-from issuer.errors import Conflict, InvalidInput, NotFound
+from issuer.errors import InvalidInput, NotFound
 from issuer.model.api import (
     IssueCredentialRequest,
     UpdateStatusRequest,
@@ -16,12 +16,9 @@ from issuer.model.api import (
     VerifyPresentationRequest,
 )
 from issuer.model.verification import VerificationResult
-from issuer.services.signing import Draft, new_credential_id
 from issuer.services.status import StatusAction, status_summary
-from issuer.services.vc_issue import prepare_credential
 from issuer.store.credentials import StoredCredential
 from issuer.web import services
-from issuer.web.apidoc import VC_MEDIA, DownloadQuery, Reply, operation
 from issuer.web.auth import current_actor, require_token
 from issuer.web.requests import parse_body
 
@@ -49,50 +46,22 @@ def _json(body: Any, status: int = 200) -> Response:
     return response
 
 
-@operation(
-    "Issue a credential (VC API)",
-    description="Signs the caller's unsigned VC 2.0 or 1.1 credential as this service's issuer. "
-    "`options.cryptosuite` picks eddsa-jcs-2022 over the default eddsa-rdfc-2022; "
-    "`options.credentialStatus` adds a Bitstring Status List entry.",
-    tags=["VC API"],
-    auth="bearer",
-    body=IssueCredentialRequest,
-    status=201,
-    ok=Reply("The signed credential: {verifiableCredential} (Location: its URL)"),
-    errors=(400, 401, 409, 413, 415, 422),
-)
 @bp.post("/credentials/issue")
 @require_token
 def issue_credential() -> Response:
     """Sign the caller's credential as this service's issuer (201 {verifiableCredential})."""
     body = parse_body(IssueCredentialRequest)
-    svc = services()
-    now = _now()
-    credential_id = new_credential_id()
-    document = prepare_credential(
-        body.credential,
-        issuer_id=svc.identity.did,
-        issuer_profile=svc.issuer_profile().to_ld(),
-        default_url=body.options.credential_id
-        or f"{svc.settings.base_url}/credentials/{credential_id}",
-        now=now,
-        status_requested=bool(body.options.credential_status),
-    )
-    # A caller's own id may be issued again (the W3C suites reuse fixture ids), each time as
-    # its own record; only the ids this service builds stay unique.
-    existing = svc.credentials.get_by_url(document["id"])
-    if existing is not None and not existing.caller_id:
-        raise Conflict(f"{document['id']} is the id of a credential this service issued")
     option = body.options.credential_status
     purpose = None
     if option:
         purpose = "revocation" if option is True else option.status_purpose
-    (stored,) = svc.signer.sign_and_store(
-        [Draft(document=document, credential_id=credential_id)],
+    stored = services().vc_issue.issue(
+        body.credential,
+        credential_id=body.options.credential_id,
         cryptosuite=body.options.cryptosuite,
-        now=now,
-        actor=current_actor(),
         status_purpose=purpose,
+        now=_now(),
+        actor=current_actor(),
     )
     response = Response(
         '{"verifiableCredential": ' + stored.document + "}",
@@ -103,15 +72,6 @@ def issue_credential() -> Response:
     return response
 
 
-@operation(
-    "Verify a credential (VC API)",
-    description="200 with `verified` and the named checks when verified; the same body with "
-    "400 (not a well-formed credential) or 422 (did not verify) otherwise.",
-    tags=["VC API"],
-    body=VerifyCredentialRequest,
-    ok=Reply("Verified: {verified, checks, warnings, errors}"),
-    errors=(400, 413, 415, 422),
-)
 @bp.post("/credentials/verify")
 def verify_credential() -> Response:
     """Verify a credential: 200 when verified, else 4xx (see `verdict_status`), same body."""
@@ -125,15 +85,6 @@ def verify_credential() -> Response:
     return _json(result.to_vc_api(), verdict_status(result))
 
 
-@operation(
-    "Verify a presentation (VC API)",
-    description="As for credentials: 200 when the presentation and every credential in it "
-    "verify, else 400 or 422 with the same body.",
-    tags=["VC API"],
-    body=VerifyPresentationRequest,
-    ok=Reply("Verified: {verified, checks, credentialResults...}"),
-    errors=(400, 413, 415, 422),
-)
 @bp.post("/presentations/verify")
 def verify_presentation() -> Response:
     """Verify a presentation and every credential in it."""
@@ -152,14 +103,6 @@ def verify_presentation() -> Response:
     return _json(result.to_vc_api(), verdict_status(result))
 
 
-@operation(
-    "Revoke, suspend or unsuspend a credential (VC API)",
-    tags=["VC API"],
-    auth="bearer",
-    body=UpdateStatusRequest,
-    ok=Reply("What changed: {credentialId, action, changed, ...}"),
-    errors=(400, 401, 404, 409, 413, 415, 422),
-)
 @bp.post("/credentials/status")
 @require_token
 def update_status() -> Response:
@@ -194,13 +137,6 @@ def _credential_url(reference: str) -> str:
     return stored.url if stored else f"{services().settings.base_url}/credentials/{reference}"
 
 
-@operation(
-    "A credential exactly as signed (by uuid or URL-encoded id)",
-    tags=["Credentials"],
-    query=DownloadQuery,
-    ok=Reply("The signed credential", VC_MEDIA),
-    errors=(404,),
-)
 @bp.get("/credentials/<path:reference>")
 def get_credential(reference: str) -> Response:
     """Return an issued credential exactly as signed (by uuid, or by its URL-encoded id)."""
@@ -226,13 +162,6 @@ def _find_credential(reference: str) -> StoredCredential:
     return stored
 
 
-@operation(
-    "A signed BitstringStatusListCredential (cacheable for a minute)",
-    tags=["VC API"],
-    ok=Reply("The status list credential", VC_MEDIA),
-    also={304: Reply("Not modified (If-None-Match)", None)},
-    errors=(404,),
-)
 @bp.get("/status-lists/<status_list_id>")
 def get_status_list(status_list_id: str) -> BaseResponse:
     """Return a signed BitstringStatusListCredential, cacheable for a minute."""

@@ -10,28 +10,13 @@ from issuer.errors import InvalidInput
 from issuer.model.api import AuditQuery, AwardedCredentialBody, AwardRequestBody, AwardResponse
 from issuer.model.credential import Evidence
 from issuer.services.awards import AwardRequest
-from issuer.store.audit import read_events
 from issuer.web import services
-from issuer.web.apidoc import Reply, operation
 from issuer.web.auth import current_actor, require_token
 from issuer.web.requests import parse_body, parse_query
 
 bp = Blueprint("awards", __name__)
 
 
-@operation(
-    "Award demonstrated statements or a level",
-    description="One credential per statement, plus the level credential when every statement "
-    "of a level is demonstrated. Already-awarded achievements are returned with "
-    "`existing: true` and not issued twice (200 when nothing new was issued).",
-    tags=["Issuing"],
-    auth="bearer",
-    body=AwardRequestBody,
-    status=201,
-    ok=Reply("Issued", model=AwardResponse),
-    also={200: Reply("Nothing new: every credential existed", model=AwardResponse)},
-    errors=(400, 401, 404, 413, 415, 422),
-)
 @bp.post("/awards")
 @require_token
 def award() -> Response:
@@ -82,21 +67,12 @@ def award() -> Response:
     return out
 
 
-@operation(
-    "The audit log, newest first",
-    tags=["Issuing"],
-    auth="bearer",
-    query=AuditQuery,
-    errors=(400, 401),
-)
 @bp.get("/audit")
 @require_token
 def audit() -> Response:
     """The audit log, newest first (`?limit=`, `?before=` id, `?action=`)."""
     query = parse_query(AuditQuery)
-    events = read_events(
-        services().engine, limit=query.limit, before_id=query.before, action=query.action
-    )
+    events = services().audit.recent(limit=query.limit, before_id=query.before, action=query.action)
     return jsonify(
         {
             "events": [

@@ -14,14 +14,14 @@ Console (signed-in session, CSRF-checked form):
     GET  /issue/batches/{id}           progress (refreshes itself while running)
     GET  /issue/batches/{id}/summary.csv, /wallets.zip
 
-Without `ISSUER_REDIS_URL` a batch runs in a thread of this process (signing in worker
-processes); with it, the batch goes to the RQ queue for `ler-issuer worker`.
+Batches start through the runner the wiring chose (`Services.batch_runner`): without
+`ISSUER_REDIS_URL` a thread of this process (signing in worker processes); with it, the
+RQ queue for `ler-issuer worker`.
 """
 
 import logging
-import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -37,33 +37,13 @@ from flask import (
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from issuer.errors import Conflict, InvalidInput
-from issuer.model.api import (
-    BatchListQuery,
-    BatchOptionsBody,
-    BatchRequestBody,
-    BatchStatusBody,
-)
+from issuer.model.api import BatchListQuery, BatchOptionsBody, BatchRequestBody
 from issuer.model.credential import format_datetime_z
 from issuer.services.batch_results import stream_wallets_zip, summary_csv
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv, read_rows, template_csv
 from issuer.store.batches import StoredBatch
 from issuer.web import services
-from issuer.web.apidoc import (
-    CSV,
-    JSON,
-    MULTIPART,
-    ZIP,
-    BatchPageQuery,
-    BatchUploadQuery,
-    ConsoleRosterUpload,
-    Reply,
-    RosterUpload,
-    WalletsZipQuery,
-    operation,
-    page,
-    see_other,
-)
 from issuer.web.auth import current_actor, require_token
 from issuer.web.console import signed_in, signed_in_actor
 from issuer.web.problems import problem
@@ -76,56 +56,21 @@ log = logging.getLogger(__name__)
 
 MAX_ROSTER_BYTES = 32 * 1024 * 1024
 TRUE = ("1", "true", "yes", "on")
-STALE_AFTER = timedelta(seconds=60)
-"""A running batch whose progress is older than this is taken as interrupted and resumed."""
-
-_running: set[str] = set()
-_running_lock = threading.Lock()
 
 
 # Starting a batch -------------------------------------------------------------------------
 
 
 def start(svc: Services, batch: StoredBatch) -> str:
-    """Queue the batch (Redis) or run it in a thread here; return "queue" or "thread"."""
-    if svc.settings.redis_url:
-        from issuer.services.queue import BatchQueue
-
-        queue = BatchQueue(svc.settings.redis_url, svc.settings.batch_queue)
-        try:
-            svc.batches.mark_queued(batch.id, datetime.now(UTC))
-            queue.enqueue(batch.id)
-        finally:
-            queue.close()
-        return "queue"
-    with _running_lock:
-        if batch.id in _running:
-            return "thread"
-        _running.add(batch.id)
-    threading.Thread(
-        target=_run_in_thread, args=(svc, batch.id), name=f"batch-{batch.id}", daemon=True
-    ).start()
-    return "thread"
+    """Start the batch with the configured runner; return "queue" or "thread"."""
+    svc.batch_runner.start(batch)
+    return svc.batch_runner.kind
 
 
 def _needs_runner(batch: StoredBatch, now: datetime) -> bool:
     """Whether to start (or resume) the batch: not when it is running here, or recently
     made progress elsewhere (another web worker's thread)."""
-    if batch.id in _running:
-        return False
-    if batch.status == "running":
-        return now - batch.updated_at > STALE_AFTER
-    return True
-
-
-def _run_in_thread(svc: Services, batch_id: str) -> None:
-    try:
-        svc.batches.run(batch_id)
-    except Exception:
-        log.exception("batch %s stopped", batch_id)  # the batch records the error too
-    finally:
-        with _running_lock:
-            _running.discard(batch_id)
+    return services().batch_runner.needs_start(batch, now)
 
 
 def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
@@ -171,29 +116,12 @@ def _csv_bytes(data: bytes) -> bytes:
 # API --------------------------------------------------------------------------------------
 
 
-@operation("A roster template (CSV)", tags=["Batches"], ok=Reply("The template", CSV))
 @bp.get("/batches/template.csv")
 def template() -> Response:
     """A roster template: the header and two example rows."""
     return _csv(template_csv(), "roster-template.csv")
 
 
-@operation(
-    "Issue to a cohort from a roster (202; progress at Location)",
-    description="A CSV roster (multipart field `roster`, or a `text/csv` body with "
-    "`?replace=`/`?dryRun=`), or JSON rows. Every row is checked first: any bad row is a 422 "
-    "listing every problem by row (`errors`), and nothing is issued. The same roster again "
-    "issues nothing twice and resumes an unfinished batch. `dryRun` only reports (200). "
-    "`replace` revokes and reissues credentials already issued (default: skip).",
-    tags=["Batches"],
-    auth="bearer",
-    body={JSON: BatchRequestBody, MULTIPART: RosterUpload, CSV: None},
-    query=BatchUploadQuery,
-    status=202,
-    ok=Reply("Started (or resumed)", model=BatchStatusBody),
-    also={200: Reply("dryRun: the check report")},
-    errors=(400, 401, 413, 415, 422),
-)
 @bp.post("/batches")
 @require_token
 def create() -> Response:
@@ -217,13 +145,6 @@ def create() -> Response:
     return out
 
 
-@operation(
-    "The newest batches, newest first",
-    tags=["Batches"],
-    auth="bearer",
-    query=BatchListQuery,
-    errors=(400, 401),
-)
 @bp.get("/batches")
 @require_token
 def recent() -> Response:
@@ -232,13 +153,6 @@ def recent() -> Response:
     return jsonify({"batches": [_batch_json(b) for b in services().batches.recent(limit=limit)]})
 
 
-@operation(
-    "A batch's progress: issued, skipped, failed, status and errors by row",
-    tags=["Batches"],
-    auth="bearer",
-    ok=Reply("The batch", model=BatchStatusBody),
-    errors=(401, 404),
-)
 @bp.get("/batches/<batch_id>")
 @require_token
 def progress(batch_id: str) -> Response:
@@ -246,13 +160,6 @@ def progress(batch_id: str) -> Response:
     return jsonify(_batch_json(services().batches.get(batch_id)))
 
 
-@operation(
-    "Each roster row's credentials and the learner's wallet link (CSV)",
-    tags=["Batches"],
-    auth="bearer",
-    ok=Reply("The summary", CSV),
-    errors=(401, 404, 409),
-)
 @bp.get("/batches/<batch_id>/summary.csv")
 @require_token
 def summary(batch_id: str) -> Response:
@@ -260,14 +167,6 @@ def summary(batch_id: str) -> Response:
     return _summary(batch_id)
 
 
-@operation(
-    "A folder of wallet files per learner (zip)",
-    tags=["Batches"],
-    auth="bearer",
-    query=WalletsZipQuery,
-    ok=Reply("The wallets", ZIP),
-    errors=(401, 404, 409),
-)
 @bp.get("/batches/<batch_id>/wallets.zip")
 @require_token
 def wallets(batch_id: str) -> Response:
@@ -278,12 +177,6 @@ def wallets(batch_id: str) -> Response:
 # Console ----------------------------------------------------------------------------------
 
 
-@operation(
-    "Console: the roster upload form and the newest batches",
-    tags=["Console"],
-    auth="session",
-    ok=page(),
-)
 @bp.get("/issue/batches")
 @signed_in
 def console_page() -> str:
@@ -291,15 +184,6 @@ def console_page() -> str:
     return _page()
 
 
-@operation(
-    "Console: check a roster (dry run) or start issuing it",
-    tags=["Console"],
-    auth="session",
-    body={MULTIPART: ConsoleRosterUpload},
-    ok=page("The check report"),
-    also={**see_other("the batch's page"), 422: page("The form, with the roster's problems")},
-    errors=(400, 413),
-)
 @bp.post("/issue/batches")
 @signed_in
 def console_submit() -> Response | tuple[str, int] | str:
@@ -330,14 +214,6 @@ def console_submit() -> Response | tuple[str, int] | str:
     return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
 
 
-@operation(
-    "Console: a batch's progress (reloads itself while running)",
-    tags=["Console"],
-    auth="session",
-    query=BatchPageQuery,
-    ok=page(),
-    errors=(404,),
-)
 @bp.get("/issue/batches/<batch_id>")
 @signed_in
 def console_batch(batch_id: str) -> str:
@@ -349,13 +225,6 @@ def console_batch(batch_id: str) -> str:
     )
 
 
-@operation(
-    "Console: a batch's summary (CSV)",
-    tags=["Console"],
-    auth="session",
-    ok=Reply("The summary", CSV),
-    errors=(404, 409),
-)
 @bp.get("/issue/batches/<batch_id>/summary.csv")
 @signed_in
 def console_summary(batch_id: str) -> Response:
@@ -363,14 +232,6 @@ def console_summary(batch_id: str) -> Response:
     return _summary(batch_id)
 
 
-@operation(
-    "Console: a batch's wallet files (zip)",
-    tags=["Console"],
-    auth="session",
-    query=WalletsZipQuery,
-    ok=Reply("The wallets", ZIP),
-    errors=(404, 409),
-)
 @bp.get("/issue/batches/<batch_id>/wallets.zip")
 @signed_in
 def console_wallets(batch_id: str) -> Response:
