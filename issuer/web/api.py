@@ -19,6 +19,7 @@ from issuer.model.verification import VerificationResult
 from issuer.services.status import StatusAction, status_summary
 from issuer.store.credentials import StoredCredential
 from issuer.web import services
+from issuer.web.apidoc import VC_MEDIA, DownloadQuery, Reply, operation
 from issuer.web.auth import current_actor, require_token
 from issuer.web.requests import parse_body
 
@@ -46,6 +47,18 @@ def _json(body: Any, status: int = 200) -> Response:
     return response
 
 
+@operation(
+    "Issue a credential (VC API)",
+    description="Signs the caller's unsigned VC 2.0 or 1.1 credential as this service's issuer. "
+    "`options.cryptosuite` picks eddsa-jcs-2022 over the default eddsa-rdfc-2022; "
+    "`options.credentialStatus` adds a Bitstring Status List entry.",
+    tags=["VC API"],
+    auth="bearer",
+    body=IssueCredentialRequest,
+    status=201,
+    ok=Reply("The signed credential: {verifiableCredential} (Location: its URL)"),
+    errors=(400, 401, 409, 413, 415, 422),
+)
 @bp.post("/credentials/issue")
 @require_token
 def issue_credential() -> Response:
@@ -72,6 +85,15 @@ def issue_credential() -> Response:
     return response
 
 
+@operation(
+    "Verify a credential (VC API)",
+    description="200 with `verified` and the named checks when verified; the same body with "
+    "400 (not a well-formed credential) or 422 (did not verify) otherwise.",
+    tags=["VC API"],
+    body=VerifyCredentialRequest,
+    ok=Reply("Verified: {verified, checks, warnings, errors}"),
+    errors=(400, 413, 415, 422),
+)
 @bp.post("/credentials/verify")
 def verify_credential() -> Response:
     """Verify a credential: 200 when verified, else 4xx (see `verdict_status`), same body."""
@@ -85,6 +107,15 @@ def verify_credential() -> Response:
     return _json(result.to_vc_api(), verdict_status(result))
 
 
+@operation(
+    "Verify a presentation (VC API)",
+    description="As for credentials: 200 when the presentation and every credential in it "
+    "verify, else 400 or 422 with the same body.",
+    tags=["VC API"],
+    body=VerifyPresentationRequest,
+    ok=Reply("Verified: {verified, checks, credentialResults...}"),
+    errors=(400, 413, 415, 422),
+)
 @bp.post("/presentations/verify")
 def verify_presentation() -> Response:
     """Verify a presentation and every credential in it."""
@@ -103,6 +134,14 @@ def verify_presentation() -> Response:
     return _json(result.to_vc_api(), verdict_status(result))
 
 
+@operation(
+    "Revoke, suspend or unsuspend a credential (VC API)",
+    tags=["VC API"],
+    auth="bearer",
+    body=UpdateStatusRequest,
+    ok=Reply("What changed: {credentialId, action, changed, ...}"),
+    errors=(400, 401, 404, 409, 413, 415, 422),
+)
 @bp.post("/credentials/status")
 @require_token
 def update_status() -> Response:
@@ -137,6 +176,13 @@ def _credential_url(reference: str) -> str:
     return stored.url if stored else f"{services().settings.base_url}/credentials/{reference}"
 
 
+@operation(
+    "A credential exactly as signed (by uuid or URL-encoded id)",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The signed credential", VC_MEDIA),
+    errors=(404,),
+)
 @bp.get("/credentials/<path:reference>")
 def get_credential(reference: str) -> Response:
     """Return an issued credential exactly as signed (by uuid, or by its URL-encoded id)."""
@@ -162,6 +208,13 @@ def _find_credential(reference: str) -> StoredCredential:
     return stored
 
 
+@operation(
+    "A signed BitstringStatusListCredential (cacheable for a minute)",
+    tags=["VC API"],
+    ok=Reply("The status list credential", VC_MEDIA),
+    also={304: Reply("Not modified (If-None-Match)", None)},
+    errors=(404,),
+)
 @bp.get("/status-lists/<status_list_id>")
 def get_status_list(status_list_id: str) -> BaseResponse:
     """Return a signed BitstringStatusListCredential, cacheable for a minute."""

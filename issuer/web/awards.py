@@ -11,12 +11,26 @@ from issuer.model.api import AuditQuery, AwardedCredentialBody, AwardRequestBody
 from issuer.model.credential import Evidence
 from issuer.services.awards import AwardRequest
 from issuer.web import services
+from issuer.web.apidoc import Reply, operation
 from issuer.web.auth import current_actor, require_token
 from issuer.web.requests import parse_body, parse_query
 
 bp = Blueprint("awards", __name__)
 
 
+@operation(
+    "Award demonstrated statements or a level",
+    description="One credential per statement, plus the level credential when every statement "
+    "of a level is demonstrated. Already-awarded achievements are returned with "
+    "`existing: true` and not issued twice (200 when nothing new was issued).",
+    tags=["Issuing"],
+    auth="bearer",
+    body=AwardRequestBody,
+    status=201,
+    ok=Reply("Issued", model=AwardResponse),
+    also={200: Reply("Nothing new: every credential existed", model=AwardResponse)},
+    errors=(400, 401, 404, 413, 415, 422),
+)
 @bp.post("/awards")
 @require_token
 def award() -> Response:
@@ -67,6 +81,13 @@ def award() -> Response:
     return out
 
 
+@operation(
+    "The audit log, newest first",
+    tags=["Issuing"],
+    auth="bearer",
+    query=AuditQuery,
+    errors=(400, 401),
+)
 @bp.get("/audit")
 @require_token
 def audit() -> Response:

@@ -37,13 +37,33 @@ from flask import (
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from issuer.errors import Conflict, InvalidInput
-from issuer.model.api import BatchListQuery, BatchOptionsBody, BatchRequestBody
+from issuer.model.api import (
+    BatchListQuery,
+    BatchOptionsBody,
+    BatchRequestBody,
+    BatchStatusBody,
+)
 from issuer.model.credential import format_datetime_z
 from issuer.services.batch_results import stream_wallets_zip, summary_csv
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv, read_rows, template_csv
 from issuer.store.batches import StoredBatch
 from issuer.web import services
+from issuer.web.apidoc import (
+    CSV,
+    JSON,
+    MULTIPART,
+    ZIP,
+    BatchPageQuery,
+    BatchUploadQuery,
+    ConsoleRosterUpload,
+    Reply,
+    RosterUpload,
+    WalletsZipQuery,
+    operation,
+    page,
+    see_other,
+)
 from issuer.web.auth import current_actor, require_token
 from issuer.web.console import signed_in, signed_in_actor
 from issuer.web.problems import problem
@@ -84,7 +104,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         options = BatchOptionsBody(
             replace=form.get("replace", "").lower() in TRUE,
             dryRun=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
-            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",  # type: ignore[arg-type]
+            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",
         )
         return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
     if request.mimetype == "text/csv":
@@ -116,12 +136,29 @@ def _csv_bytes(data: bytes) -> bytes:
 # API --------------------------------------------------------------------------------------
 
 
+@operation("A roster template (CSV)", tags=["Batches"], ok=Reply("The template", CSV))
 @bp.get("/batches/template.csv")
 def template() -> Response:
     """A roster template: the header and two example rows."""
     return _csv(template_csv(), "roster-template.csv")
 
 
+@operation(
+    "Issue to a cohort from a roster (202; progress at Location)",
+    description="A CSV roster (multipart field `roster`, or a `text/csv` body with "
+    "`?replace=`/`?dryRun=`), or JSON rows. Every row is checked first: any bad row is a 422 "
+    "listing every problem by row (`errors`), and nothing is issued. The same roster again "
+    "issues nothing twice and resumes an unfinished batch. `dryRun` only reports (200). "
+    "`replace` revokes and reissues credentials already issued (default: skip).",
+    tags=["Batches"],
+    auth="bearer",
+    body={JSON: BatchRequestBody, MULTIPART: RosterUpload, CSV: None},
+    query=BatchUploadQuery,
+    status=202,
+    ok=Reply("Started (or resumed)", model=BatchStatusBody),
+    also={200: Reply("dryRun: the check report")},
+    errors=(400, 401, 413, 415, 422),
+)
 @bp.post("/batches")
 @require_token
 def create() -> Response:
@@ -145,6 +182,13 @@ def create() -> Response:
     return out
 
 
+@operation(
+    "The newest batches, newest first",
+    tags=["Batches"],
+    auth="bearer",
+    query=BatchListQuery,
+    errors=(400, 401),
+)
 @bp.get("/batches")
 @require_token
 def recent() -> Response:
@@ -153,6 +197,13 @@ def recent() -> Response:
     return jsonify({"batches": [_batch_json(b) for b in services().batches.recent(limit=limit)]})
 
 
+@operation(
+    "A batch's progress: issued, skipped, failed, status and errors by row",
+    tags=["Batches"],
+    auth="bearer",
+    ok=Reply("The batch", model=BatchStatusBody),
+    errors=(401, 404),
+)
 @bp.get("/batches/<batch_id>")
 @require_token
 def progress(batch_id: str) -> Response:
@@ -160,6 +211,13 @@ def progress(batch_id: str) -> Response:
     return jsonify(_batch_json(services().batches.get(batch_id)))
 
 
+@operation(
+    "Each roster row's credentials and the learner's wallet link (CSV)",
+    tags=["Batches"],
+    auth="bearer",
+    ok=Reply("The summary", CSV),
+    errors=(401, 404, 409),
+)
 @bp.get("/batches/<batch_id>/summary.csv")
 @require_token
 def summary(batch_id: str) -> Response:
@@ -167,6 +225,14 @@ def summary(batch_id: str) -> Response:
     return _summary(batch_id)
 
 
+@operation(
+    "A folder of wallet files per learner (zip)",
+    tags=["Batches"],
+    auth="bearer",
+    query=WalletsZipQuery,
+    ok=Reply("The wallets", ZIP),
+    errors=(401, 404, 409),
+)
 @bp.get("/batches/<batch_id>/wallets.zip")
 @require_token
 def wallets(batch_id: str) -> Response:
@@ -177,6 +243,12 @@ def wallets(batch_id: str) -> Response:
 # Console ----------------------------------------------------------------------------------
 
 
+@operation(
+    "Console: the roster upload form and the newest batches",
+    tags=["Console"],
+    auth="session",
+    ok=page(),
+)
 @bp.get("/issue/batches")
 @signed_in
 def console_page() -> str:
@@ -184,6 +256,15 @@ def console_page() -> str:
     return _page()
 
 
+@operation(
+    "Console: check a roster (dry run) or start issuing it",
+    tags=["Console"],
+    auth="session",
+    body={MULTIPART: ConsoleRosterUpload},
+    ok=page("The check report"),
+    also={**see_other("the batch's page"), 422: page("The form, with the roster's problems")},
+    errors=(400, 413),
+)
 @bp.post("/issue/batches")
 @signed_in
 def console_submit() -> Response | tuple[str, int] | str:
@@ -214,6 +295,14 @@ def console_submit() -> Response | tuple[str, int] | str:
     return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
 
 
+@operation(
+    "Console: a batch's progress (reloads itself while running)",
+    tags=["Console"],
+    auth="session",
+    query=BatchPageQuery,
+    ok=page(),
+    errors=(404,),
+)
 @bp.get("/issue/batches/<batch_id>")
 @signed_in
 def console_batch(batch_id: str) -> str:
@@ -225,6 +314,13 @@ def console_batch(batch_id: str) -> str:
     )
 
 
+@operation(
+    "Console: a batch's summary (CSV)",
+    tags=["Console"],
+    auth="session",
+    ok=Reply("The summary", CSV),
+    errors=(404, 409),
+)
 @bp.get("/issue/batches/<batch_id>/summary.csv")
 @signed_in
 def console_summary(batch_id: str) -> Response:
@@ -232,6 +328,14 @@ def console_summary(batch_id: str) -> Response:
     return _summary(batch_id)
 
 
+@operation(
+    "Console: a batch's wallet files (zip)",
+    tags=["Console"],
+    auth="session",
+    query=WalletsZipQuery,
+    ok=Reply("The wallets", ZIP),
+    errors=(404, 409),
+)
 @bp.get("/issue/batches/<batch_id>/wallets.zip")
 @signed_in
 def console_wallets(batch_id: str) -> Response:

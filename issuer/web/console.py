@@ -39,6 +39,18 @@ from issuer.services.status import StatusAction
 from issuer.services.wallet import credential_state
 from issuer.wallet.describe import describe_credential
 from issuer.web import services
+from issuer.web.apidoc import (
+    FORM,
+    ConsoleAwardForm,
+    ConsoleIssueQuery,
+    CredentialsPageQuery,
+    CsrfForm,
+    Reply,
+    SignInForm,
+    StatusForm,
+    operation,
+    page,
+)
 from issuer.web.auth import authenticate
 from issuer.web.session import (
     check_csrf,
@@ -77,6 +89,12 @@ def signed_in(view: Callable[P, R]) -> Callable[P, R | Response]:
     return wrapper
 
 
+@operation(
+    "Console: the sign-in form, or choose a framework and fill in the award form",
+    tags=["Console"],
+    query=ConsoleIssueQuery,
+    ok=page(),
+)
 @bp.get("/issue")
 def issue() -> Response | str:
     """Sign in, or choose a framework and fill in the award form."""
@@ -101,6 +119,15 @@ def issue() -> Response | str:
     )
 
 
+@operation(
+    "Console: sign in with an API token",
+    tags=["Console"],
+    body={FORM: SignInForm},
+    status=303,
+    ok=Reply("Signed in: see /issue", None),
+    also={401: page("The token was not accepted: the sign-in form")},
+    errors=(400,),
+)
 @bp.post("/issue/sign-in")
 def sign_in() -> BaseResponse:
     """Check the token and start a server-side session for whom it names."""
@@ -113,6 +140,14 @@ def sign_in() -> BaseResponse:
     return redirect(url_for("console.issue"), code=303)
 
 
+@operation(
+    "Console: sign out (ends the session)",
+    tags=["Console"],
+    body={FORM: CsrfForm},
+    status=303,
+    ok=Reply("Signed out: see /issue", None),
+    errors=(400,),
+)
 @bp.post("/issue/sign-out")
 def sign_out() -> BaseResponse:
     """End the session: a copy of the cookie kept from before no longer signs anyone in."""
@@ -192,6 +227,15 @@ def _form_error(form: AwardForm, error: str) -> tuple[str, int]:
     return html, 422
 
 
+@operation(
+    "Console: what an award would issue (nothing is stored)",
+    tags=["Console"],
+    auth="session",
+    body={FORM: ConsoleAwardForm},
+    ok=page(),
+    also={422: page("The form, with what is wrong")},
+    errors=(400, 404),
+)
 @bp.post("/issue/preview")
 @signed_in
 def preview() -> tuple[str, int] | str:
@@ -220,6 +264,15 @@ def preview() -> tuple[str, int] | str:
     )
 
 
+@operation(
+    "Console: issue an award",
+    tags=["Console"],
+    auth="session",
+    body={FORM: ConsoleAwardForm},
+    ok=page("What was issued"),
+    also={422: page("The form, with what is wrong")},
+    errors=(400, 404),
+)
 @bp.post("/issue/award")
 @signed_in
 def award() -> tuple[str, int] | str:
@@ -244,6 +297,13 @@ def award() -> tuple[str, int] | str:
     )
 
 
+@operation(
+    "Console: issued credentials, newest first",
+    tags=["Console"],
+    auth="session",
+    query=CredentialsPageQuery,
+    ok=page(),
+)
 @bp.get("/issue/credentials")
 @signed_in
 def credentials() -> str:
@@ -280,6 +340,15 @@ ACTIONS: dict[str, tuple[StatusAction, str]] = {
 }
 
 
+@operation(
+    "Console: revoke, suspend or reinstate a credential",
+    tags=["Console"],
+    auth="session",
+    body={FORM: StatusForm},
+    status=303,
+    ok=Reply("Done: see /issue/credentials", None),
+    errors=(400, 404, 422),
+)
 @bp.post("/issue/credentials/<credential_id>/status")
 @signed_in
 def change_status(credential_id: str) -> BaseResponse:

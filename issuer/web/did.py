@@ -11,6 +11,7 @@ from flask import Blueprint, Response
 
 from issuer.errors import NotFound
 from issuer.web import services
+from issuer.web.apidoc import Reply, operation
 
 bp = Blueprint("did", __name__)
 
@@ -28,12 +29,24 @@ def _document() -> Response:
     return response
 
 
+@operation(
+    "The issuer's did:web document (base URL without a path)",
+    tags=["Issuer"],
+    ok=Reply("The DID document", DID_MEDIA_TYPE),
+    errors=(404,),
+)
 @bp.get("/.well-known/did.json")
 def well_known_did() -> Response:
     """The did:web document for a base URL without a path."""
     return _document()
 
 
+@operation(
+    "The issuer's did:web document (base URL with a path)",
+    tags=["Issuer"],
+    ok=Reply("The DID document", DID_MEDIA_TYPE),
+    errors=(404,),
+)
 @bp.get("/did.json")
 def path_did() -> Response:
     """The did:web document when the base URL has a path (did:web:host:path resolves here)."""

@@ -8,6 +8,7 @@ from issuer.frameworks.mapping import FrameworkUrls, framework_name, map_creator
 from issuer.frameworks.structure import Framework
 from issuer.model.base import OB_V3_CONTEXT, VC_V2_CONTEXT
 from issuer.web import services
+from issuer.web.apidoc import operation
 
 bp = Blueprint("frameworks", __name__)
 
@@ -42,6 +43,7 @@ def summarize(framework: Framework) -> dict[str, Any]:
     }
 
 
+@operation("Imported skills frameworks, in short", tags=["Frameworks"])
 @bp.get("/frameworks")
 def list_frameworks() -> Response:
     """Every imported framework, in short."""
@@ -49,6 +51,7 @@ def list_frameworks() -> Response:
     return jsonify({"frameworks": [summarize(f) for f in frameworks]})
 
 
+@operation("A framework with all its achievements", tags=["Frameworks"], errors=(404,))
 @bp.get("/frameworks/<framework_id>")
 def get_framework(framework_id: str) -> Response:
     """One framework with its levels, statements and all their achievements."""
@@ -87,6 +90,7 @@ def get_framework(framework_id: str) -> Response:
     return jsonify(body)
 
 
+@operation("The framework export exactly as imported", tags=["Frameworks"], errors=(404,))
 @bp.get("/frameworks/<framework_id>/export")
 def get_export(framework_id: str) -> Response:
     """The framework export exactly as it was imported."""
@@ -96,18 +100,21 @@ def get_export(framework_id: str) -> Response:
     return Response(stored.source_text, mimetype="application/json")
 
 
+@operation("A level's Achievement", tags=["Frameworks"], errors=(404,))
 @bp.get("/frameworks/<framework_id>/levels/<level_key>")
 def get_level_achievement(framework_id: str, level_key: str) -> Response:
     """The Achievement for a whole level."""
     return _ld(services().frameworks.achievement(framework_id, level=level_key).to_ld())
 
 
+@operation("A statement's Achievement", tags=["Frameworks"], errors=(404,))
 @bp.get("/frameworks/<framework_id>/statements/<statement_key>")
 def get_statement_achievement(framework_id: str, statement_key: str) -> Response:
     """The Achievement for one competency statement."""
     return _ld(services().frameworks.achievement(framework_id, statement=statement_key).to_ld())
 
 
+@operation("The Profile of the framework's creator", tags=["Frameworks"], errors=(404,))
 @bp.get("/frameworks/<framework_id>/creator")
 def get_creator(framework_id: str) -> Response:
     """The Profile of the framework's creator."""

@@ -4,10 +4,12 @@ from flask import Blueprint, render_template
 
 from issuer.frameworks.mapping import FrameworkUrls, framework_name
 from issuer.web import services
+from issuer.web.apidoc import operation, page
 
 bp = Blueprint("pages", __name__)
 
 
+@operation("The home page", tags=["Pages"], ok=page())
 @bp.get("/")
 def home() -> str:
     """The home page: what the service is and which frameworks it knows."""

@@ -22,6 +22,7 @@ from issuer.wallet.baking import extract_png, extract_svg
 from issuer.wallet.describe import describe_credential
 from issuer.wallet.files import FileKind, file_kind, parse_json, read_credential_file
 from issuer.web import bounded_json, services
+from issuer.web.apidoc import FORM, MULTIPART, VerifyForm, VerifyPageQuery, operation, page
 from issuer.web.wallet import credential_by_uuid
 
 bp = Blueprint("verify_page", __name__)
@@ -113,6 +114,13 @@ def _render(
     return html, status
 
 
+@operation(
+    "The verify page; with `?credential=`, the result for a credential issued here",
+    tags=["Pages"],
+    query=VerifyPageQuery,
+    ok=page(),
+    also={404: page("No such credential: the form"), 422: page("Not a link here: the form")},
+)
 @bp.get("/verify")
 def verify_form() -> tuple[str, int]:
     """The form; with `?credential=`, the result for a credential issued here."""
@@ -133,6 +141,14 @@ def verify_form() -> tuple[str, int]:
     return _render(parse_json(stored.document), source=f"the credential at {stored.url}")
 
 
+@operation(
+    "Verify pasted JSON or an uploaded file (JSON, or a PNG or SVG badge)",
+    tags=["Pages"],
+    body={MULTIPART: VerifyForm, FORM: VerifyForm},
+    ok=page("The result, check by check"),
+    also={422: page("Nothing readable was sent: the form, with why")},
+    errors=(400, 413),
+)
 @bp.post("/verify")
 def verify_submit() -> tuple[str, int]:
     """Verify pasted JSON or an uploaded file (JSON, or a PNG or SVG badge)."""
@@ -175,6 +191,12 @@ def _read_submitted(data: bytes) -> tuple[FileKind, dict[str, Any]]:
     return read_credential_file(data)
 
 
+@operation(
+    "The public verification page of a credential issued here",
+    tags=["Pages"],
+    ok=page(),
+    errors=(404,),
+)
 @bp.get("/credentials/<credential_id>/verify")
 def verify_issued(credential_id: str) -> tuple[str, int]:
     """The public verification page of one credential issued here."""

@@ -24,6 +24,7 @@ from issuer.store.credentials import StoredCredential
 from issuer.wallet.describe import describe_credential
 from issuer.wallet.sharing import linkedin_add_url, qr_png, qr_svg
 from issuer.web import services
+from issuer.web.apidoc import DownloadQuery, Reply, operation, page
 
 bp = Blueprint("wallet", __name__)
 
@@ -70,6 +71,13 @@ def verification_page(stored: StoredCredential) -> str:
     return f"{credential_link(stored)}/verify"
 
 
+@operation(
+    "The credential baked into its PNG badge (OB 3.0 Baking)",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The image", "image/png"),
+    errors=(404,),
+)
 @bp.get("/credentials/<credential_id>/badge.png")
 def badge_png(credential_id: str) -> Response:
     """The credential baked into its PNG badge."""
@@ -78,6 +86,13 @@ def badge_png(credential_id: str) -> Response:
     return file_response(image, "image/png", f"{file_stem(stored)}.png")
 
 
+@operation(
+    "The credential baked into its SVG badge (OB 3.0 Baking)",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The image", "image/svg+xml"),
+    errors=(404,),
+)
 @bp.get("/credentials/<credential_id>/badge.svg")
 def badge_svg(credential_id: str) -> Response:
     """The credential baked into its SVG badge."""
@@ -88,6 +103,13 @@ def badge_svg(credential_id: str) -> Response:
     return response
 
 
+@operation(
+    "A QR code opening the credential's verification page (SVG)",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The image", "image/svg+xml"),
+    errors=(404,),
+)
 @bp.get("/credentials/<credential_id>/qr.svg")
 def qr_code_svg(credential_id: str) -> Response:
     """A QR code opening the credential's verification page (SVG)."""
@@ -97,6 +119,13 @@ def qr_code_svg(credential_id: str) -> Response:
     return file_response(image, "image/svg+xml", f"{file_stem(stored)}-qr.svg")
 
 
+@operation(
+    "A QR code opening the credential's verification page (PNG)",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The image", "image/png"),
+    errors=(404,),
+)
 @bp.get("/credentials/<credential_id>/qr.png")
 def qr_code_png(credential_id: str) -> Response:
     """A QR code opening the credential's verification page (PNG)."""
@@ -106,12 +135,16 @@ def qr_code_png(credential_id: str) -> Response:
     )
 
 
+@operation("How to reach your wallet (by its private link)", tags=["Wallet"], ok=page())
 @bp.get("/wallet")
 def wallet_help() -> str:
     """Explain that a wallet is reached by its private link, and how to get it."""
     return render_template("wallet_help.html")
 
 
+@operation(
+    "A learner's credentials, as cards with downloads", tags=["Wallet"], ok=page(), errors=(404,)
+)
 @bp.get("/wallet/<wallet_id>")
 def wallet(wallet_id: str) -> str:
     """The learner's credentials as cards, with every download."""
@@ -159,6 +192,14 @@ def _card(item: WalletCredential) -> dict[str, Any]:
     }
 
 
+@operation(
+    "A learner's credentials in one unsigned VerifiablePresentation",
+    description="The wallet id is the private link given at issue.",
+    tags=["Wallet"],
+    query=DownloadQuery,
+    ok=Reply("The presentation", VP_MEDIA_TYPE),
+    errors=(404,),
+)
 @bp.get("/wallet/<wallet_id>/presentation.json")
 def presentation(wallet_id: str) -> Response:
     """Every credential in good standing, in one unsigned VerifiablePresentation."""
@@ -166,6 +207,13 @@ def presentation(wallet_id: str) -> Response:
     return file_response(serialize(document), VP_MEDIA_TYPE, "credentials-presentation.json")
 
 
+@operation(
+    "A signed CLR 2.0 ClrCredential of a learner's credentials from one framework",
+    tags=["Wallet"],
+    query=DownloadQuery,
+    ok=Reply("The CLR", VC_MEDIA_TYPE),
+    errors=(404,),
+)
 @bp.get("/wallet/<wallet_id>/clr/<framework_id>.json")
 def clr(wallet_id: str, framework_id: str) -> Response:
     """A signed Comprehensive Learner Record of the learner's credentials from one framework."""
