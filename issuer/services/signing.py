@@ -1,38 +1,26 @@
-"""Sign drafts and store them: status index, proof, one transaction for rows, wallets and audit."""
+"""Signing helpers of the issuance pipeline: ids, status entries, serialization, and the
+in-process signing strategy (`InProcessSigning`; batches sign in worker processes with
+`batch_signing.PoolSigning`)."""
 
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from concurrent.futures import Future
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from issuer.model.status import BitstringStatusListEntry, StatusPurpose
-from issuer.store.audit import record_event
-from issuer.store.credentials import CredentialStore, StoredCredential, ensure_wallet
-from issuer.store.status_lists import StatusListStore, StatusSlot, list_id
+from issuer.store.status_lists import StatusSlot, list_id
+
+if TYPE_CHECKING:
+    from issuer.services.issuing import Signed, ToSign
 
 SignFunction = Callable[[dict[str, Any], str, datetime], dict[str, Any]]
 """Signs a document with a cryptosuite at a time; returns the signed copy."""
 
+
 STATUS_CONTEXT_V1 = "https://www.w3.org/ns/credentials/status/v1"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An unsigned credential and what is stored beside it."""
-
-    document: dict[str, Any]
-    credential_id: str = ""
-    framework_id: str | None = None
-    achievement_id: str | None = None
-    recipient_key: str | None = None
-    dedupe_key: str | None = None
-    batch_id: str | None = None
-    valid_until: datetime | None = None
 
 
 def new_credential_id() -> str:
@@ -66,81 +54,31 @@ def with_status(document: dict[str, Any], entry: dict[str, Any]) -> dict[str, An
     return result
 
 
-class CredentialSigner:
-    """Turns drafts into signed, stored credentials."""
+class InProcessSigning:
+    """The pipeline's signing strategy for a few credentials: sign them here, at once.
 
-    def __init__(
-        self,
-        *,
-        engine: Engine,
-        base_url: str,
-        sign: SignFunction,
-        issuer_id: Callable[[], str],
-        credentials: CredentialStore,
-        status_lists: StatusListStore,
-    ) -> None:
-        self._engine = engine
-        self._base_url = base_url
+    A signing error is raised from the future (to the caller of `Issuer.issue`)."""
+
+    def __init__(self, sign: SignFunction) -> None:
         self._sign = sign
-        self._issuer_id = issuer_id
-        self._credentials = credentials
-        self._status_lists = status_lists
 
-    def sign_and_store(
-        self,
-        drafts: list[Draft],
-        *,
-        cryptosuite: str,
-        now: datetime,
-        actor: str,
-        status_purpose: StatusPurpose | None = "revocation",
-    ) -> list[StoredCredential]:
-        """Sign every draft and store them all in one transaction (all or nothing)."""
-        slots: list[StatusSlot | None] = [None] * len(drafts)
-        if status_purpose is not None and drafts:
-            slots = list(self._status_lists.allocate(len(drafts), now=now))
-        rows = []
-        for draft, slot in zip(drafts, slots, strict=True):
-            document = draft.document
-            if slot is not None and status_purpose is not None:
-                document = with_status(document, status_entry(self._base_url, slot, status_purpose))
-            signed = self._sign(document, cryptosuite, now)
-            row_id = draft.credential_id or new_credential_id()
-            rows.append(
-                StoredCredential(
-                    id=row_id,
-                    url=str(signed["id"]),
-                    caller_id=signed["id"] != f"{self._base_url}/credentials/{row_id}",
-                    document=serialize(signed),
-                    cryptosuite=cryptosuite,
-                    issuer_id=self._issuer_id(),
-                    issued_at=now,
-                    framework_id=draft.framework_id,
-                    achievement_id=draft.achievement_id,
-                    recipient_key=draft.recipient_key,
-                    dedupe_key=draft.dedupe_key,
-                    batch_id=draft.batch_id,
-                    valid_until=draft.valid_until,
-                    status_set=slot.set_number if slot else None,
-                    status_index=slot.index if slot else None,
-                    status_purpose=status_purpose if slot else None,
-                )
-            )
-        with self._engine.begin() as conn:
-            wallets: dict[str, str] = {}
-            for n, row in enumerate(rows):
-                if row.recipient_key:
-                    if row.recipient_key not in wallets:
-                        wallets[row.recipient_key] = ensure_wallet(conn, row.recipient_key, now)
-                    rows[n] = replace(row, wallet_id=wallets[row.recipient_key])
-            self._credentials.insert(conn, rows)
-            for row in rows:
-                record_event(
-                    conn,
-                    at=now,
-                    actor=actor,
-                    action="issue",
-                    subject=row.url,
-                    detail={"achievement": row.achievement_id, "cryptosuite": cryptosuite},
-                )
-        return rows
+    def submit(
+        self, items: list["ToSign"], *, cryptosuite: str, now: datetime
+    ) -> Future[list["Signed"]]:
+        from issuer.services.issuing import Signed
+
+        future: Future[list[Signed]] = Future()
+        try:
+            out = []
+            for item in items:
+                document = item.draft.document
+                if document is None:
+                    raise ValueError("in-process signing needs each draft's document")
+                if item.status is not None:
+                    document = with_status(document, item.status)
+                signed = self._sign(document, cryptosuite, now)
+                out.append(Signed(item.draft.credential_id, serialize(signed)))
+            future.set_result(out)
+        except Exception as err:  # handed to the caller through the future
+            future.set_exception(err)
+        return future

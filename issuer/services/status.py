@@ -11,17 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine
-
 from issuer.errors import Conflict, NotFound
 from issuer.model.base import VC_V2_CONTEXT
 from issuer.model.credential import format_datetime_z
 from issuer.services.signing import SignFunction, serialize
 from issuer.status.bitstring import StatusBits
-from issuer.store.audit import record_event, record_events
-from issuer.store.credentials import CredentialStore, StoredCredential
-from issuer.store.database import write_transaction
-from issuer.store.status_lists import StatusListStore, StoredStatusList, list_id
+from issuer.store.credentials import StoredCredential
+from issuer.store.protocols import StatusListReader, Transaction, UnitOfWork
+from issuer.store.status_lists import StoredStatusList, list_id
 
 StatusAction = Literal["revoke", "suspend", "unsuspend"]
 
@@ -60,17 +57,15 @@ class StatusService:
     def __init__(
         self,
         *,
-        engine: Engine,
+        uow: UnitOfWork,
         base_url: str,
-        status_lists: StatusListStore,
-        credentials: CredentialStore,
+        status_lists: StatusListReader,
         sign: SignFunction,
         issuer_id: Callable[[], str],
     ) -> None:
-        self._engine = engine
+        self._uow = uow
         self._base_url = base_url
         self._lists = status_lists
-        self._credentials = credentials
         self._sign = sign
         self._issuer_id = issuer_id
 
@@ -85,11 +80,11 @@ class StatusService:
             raise NotFound(f"no status list {status_list_id!r}")
         if stored.document is not None:
             return stored.document, stored.version
-        with self._engine.begin() as conn:
-            current = self._lists.get(status_list_id, conn)
+        with self._uow() as tx:
+            current = tx.status_lists.get(status_list_id)
             assert current is not None
             document = self._signed_list(current, now)
-            self._lists.save_document(conn, status_list_id, document, current.version)
+            tx.status_lists.save_document(status_list_id, document, current.version)
         return document, current.version
 
     def _signed_list(self, stored: StoredStatusList, now: datetime) -> str:
@@ -115,8 +110,8 @@ class StatusService:
         marks the rows, so concurrent changes queue and none is lost: `changed` is false only
         when every bit already had the wanted value.
         """
-        with write_transaction(self._engine) as conn:
-            found = self._credentials.lock_all(conn, credential_url)
+        with self._uow() as tx:
+            found = tx.credentials.lock_all(credential_url)
             if not found:
                 raise NotFound(f"no credential {credential_url!r} was issued here")
             plans, refusals = _plans(found, action)
@@ -126,30 +121,30 @@ class StatusService:
             for credential, bit, changes in sorted(plans, key=_list_order):
                 # (a row marked revoked whose bit is missing, as concurrent revocations could
                 # leave it on SQLite before issue 9 was fixed, gets its bit now)
-                if changes or self._bit(conn, credential, updated) != bit:
-                    updated.update(self._apply(conn, credential, action, bit, now, actor))
+                if changes or self._bit(tx, credential, updated) != bit:
+                    updated.update(self._apply(tx, credential, action, bit, now, actor))
             for status_list_id, stored in sorted(updated.items()):
-                self._lists.save_document(
-                    conn, status_list_id, self._signed_list(stored, now), stored.version
+                tx.status_lists.save_document(
+                    status_list_id, self._signed_list(stored, now), stored.version
                 )
-            fresh = self._credentials.get(plans[0][0].id, conn)
+            fresh = tx.credentials.get(plans[0][0].id)
         assert fresh is not None
         return StatusChange(credential=fresh, action=action, changed=bool(updated))
 
     def _bit(
-        self, conn: Connection, credential: StoredCredential, read: dict[str, StoredStatusList]
+        self, tx: Transaction, credential: StoredCredential, read: dict[str, StoredStatusList]
     ) -> bool:
         """Return the credential's bit as its status list holds it now."""
         assert credential.status_set is not None and credential.status_index is not None
         status_list_id = list_id(credential.status_purpose or "", credential.status_set)
-        stored = read.get(status_list_id) or self._lists.get(status_list_id, conn)
+        stored = read.get(status_list_id) or tx.status_lists.get(status_list_id)
         if stored is None:
             raise KeyError(status_list_id)
         return stored.bit(credential.status_index)
 
     def _apply(
         self,
-        conn: Connection,
+        tx: Transaction,
         credential: StoredCredential,
         action: StatusAction,
         bit: bool,
@@ -159,14 +154,13 @@ class StatusService:
         """Set the credential's bit and mark its row, in the caller's transaction."""
         assert credential.status_set is not None and credential.status_index is not None
         status_list_id = list_id(credential.status_purpose or "", credential.status_set)
-        updated = self._lists.set_bit(conn, status_list_id, credential.status_index, bit, now)
+        updated = tx.status_lists.set_bit(status_list_id, credential.status_index, bit, now)
         if action == "revoke":
             if credential.revoked_at is None:
-                self._credentials.mark_revoked(conn, credential.id, now)
+                tx.credentials.mark_revoked(credential.id, now)
         else:
-            self._credentials.mark_suspended(conn, credential.id, action == "suspend")
-        record_event(
-            conn,
+            tx.credentials.mark_suspended(credential.id, action == "suspend")
+        tx.audit.record(
             at=now,
             actor=actor,
             action=action,
@@ -177,16 +171,14 @@ class StatusService:
 
 
 def revoke_in_transaction(
-    conn: Connection,
+    tx: Transaction,
     credentials: list[StoredCredential],
     *,
-    lists: StatusListStore,
-    store: CredentialStore,
     now: datetime,
     actor: str,
     reason: str,
 ) -> None:
-    """Revoke many active credentials in the caller's transaction (one write per status list).
+    """Revoke many active credentials in the caller's unit of work (one write per status list).
 
     A revocation entry gets its revocation bit, a suspension entry its suspension bit for
     good (as `StatusService.change`); the lists are re-signed when next read.
@@ -198,11 +190,10 @@ def revoke_in_transaction(
             by_list.setdefault(status_list_id, []).append(credential.status_index)
     # Credential rows first, then lists (in id order): the order `StatusService.change` locks
     # them in, so the two never wait on each other in a cycle (PostgreSQL).
-    store.mark_revoked_many(conn, sorted(c.id for c in credentials), now)
+    tx.credentials.mark_revoked_many(sorted(c.id for c in credentials), now)
     for status_list_id, indices in sorted(by_list.items()):
-        lists.set_bits(conn, status_list_id, indices, now)
-    record_events(
-        conn,
+        tx.status_lists.set_bits(status_list_id, indices, now)
+    tx.audit.record_many(
         [
             {
                 "at": now,

@@ -1,0 +1,145 @@
+"""What services see of the store: reading protocols, and a unit of work for writing.
+
+Services never touch a database connection: they read through these protocols and write
+inside a unit of work, which commits every change made through its transaction together
+(or none, if the block raises):
+
+    with uow() as tx:
+        wallets = tx.wallets.ensure(keys, now)
+        tx.credentials.insert(rows)
+        tx.audit.record_many(events)
+
+The SQL implementation is `issuer.store.unit_of_work.SqlUnitOfWork`. A unit of work holds
+the database's write lock from its start (SQLite: `BEGIN IMMEDIATE`), so what it reads is
+current until it commits: read-modify-write (revoking, status changes) is safe in it.
+Refusals come as store exceptions (`issuer.store.errors`), never as driver errors.
+"""
+
+import random
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+from issuer.store.audit import AuditEntry
+from issuer.store.credentials import StoredCredential
+from issuer.store.status_lists import StatusSlot, StoredStatusList
+
+
+class CredentialReader(Protocol):
+    """Reads issued credentials (each call its own short read)."""
+
+    def get(self, credential_id: str) -> StoredCredential | None: ...
+
+    def get_by_url(self, url: str) -> StoredCredential | None: ...
+
+    def find_active(self, dedupe_keys: list[str]) -> dict[str, StoredCredential]: ...
+
+    def count_in_batch(self, batch_id: str) -> int: ...
+
+
+class StatusAllocator(Protocol):
+    """Reserves status-list indices (committed at once: an index is never handed out twice)."""
+
+    def allocate(
+        self, count: int, *, now: datetime, rng: random.Random | None = None
+    ) -> list[StatusSlot]: ...
+
+
+class StatusListReader(Protocol):
+    """Reads status lists."""
+
+    def get(self, status_list_id: str) -> StoredStatusList | None: ...
+
+
+class AuditReader(Protocol):
+    """Reads the audit log."""
+
+    def recent(
+        self, *, limit: int = 100, before_id: int | None = None, action: str | None = None
+    ) -> list[AuditEntry]: ...
+
+
+class CredentialWrites(Protocol):
+    """Credential rows, in a transaction."""
+
+    def insert(self, credentials: list[StoredCredential]) -> None:
+        """Raise `AlreadyIssued` if an active credential holds one of their dedupe keys."""
+
+    def get(self, credential_id: str) -> StoredCredential | None: ...
+
+    def lock_all(self, url: str) -> list[StoredCredential]: ...
+
+    def mark_revoked(self, credential_id: str, now: datetime) -> None: ...
+
+    def mark_revoked_many(self, credential_ids: list[str], now: datetime) -> None: ...
+
+    def mark_suspended(self, credential_id: str, suspended: bool) -> None: ...
+
+
+class WalletWrites(Protocol):
+    """Learners' wallets, in a transaction."""
+
+    def ensure(self, recipient_keys: Sequence[str], now: datetime) -> dict[str, str]:
+        """Return each recipient's wallet id, creating the missing wallets."""
+
+
+class StatusListWrites(Protocol):
+    """Status list bits and signed documents, in a transaction."""
+
+    def get(self, status_list_id: str) -> StoredStatusList | None: ...
+
+    def set_bit(
+        self, status_list_id: str, index: int, value: bool, now: datetime
+    ) -> StoredStatusList: ...
+
+    def set_bits(self, status_list_id: str, indices: list[int], now: datetime) -> None: ...
+
+    def save_document(self, status_list_id: str, document: str, version: int) -> None: ...
+
+
+class AuditWrites(Protocol):
+    """The audit log, in a transaction (an event commits with the change it records)."""
+
+    def record(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None: ...
+
+    def record_many(self, events: list[dict[str, Any]]) -> None: ...
+
+
+class BatchWrites(Protocol):
+    """Batch counters, in a transaction (so they commit with the credentials they count)."""
+
+    def set_progress(self, batch_id: str, *, issued: int, skipped: int, now: datetime) -> None: ...
+
+
+class Transaction(Protocol):
+    """One unit of work's view of the store."""
+
+    @property
+    def credentials(self) -> CredentialWrites: ...
+
+    @property
+    def wallets(self) -> WalletWrites: ...
+
+    @property
+    def status_lists(self) -> StatusListWrites: ...
+
+    @property
+    def audit(self) -> AuditWrites: ...
+
+    @property
+    def batches(self) -> BatchWrites: ...
+
+
+class UnitOfWork(Protocol):
+    """`with uow() as tx:` everything written through `tx` commits together, or not at all."""
+
+    def __call__(self) -> AbstractContextManager[Transaction]: ...

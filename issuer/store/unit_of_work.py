@@ -1,0 +1,160 @@
+"""The SQL unit of work: one write transaction, and the stores bound to its connection."""
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from issuer.store.audit import record_event, record_events
+from issuer.store.batches import BatchStore
+from issuer.store.credentials import CredentialStore, StoredCredential, ensure_wallets
+from issuer.store.database import write_transaction
+from issuer.store.protocols import Transaction
+from issuer.store.status_lists import StatusListStore, StoredStatusList
+
+
+class _Credentials:
+    def __init__(self, conn: Connection, store: CredentialStore) -> None:
+        self._conn = conn
+        self._store = store
+
+    def insert(self, credentials: list[StoredCredential]) -> None:
+        self._store.insert(self._conn, credentials)
+
+    def get(self, credential_id: str) -> StoredCredential | None:
+        return self._store.get(credential_id, self._conn)
+
+    def lock_all(self, url: str) -> list[StoredCredential]:
+        return self._store.lock_all(self._conn, url)
+
+    def mark_revoked(self, credential_id: str, now: datetime) -> None:
+        self._store.mark_revoked(self._conn, credential_id, now)
+
+    def mark_revoked_many(self, credential_ids: list[str], now: datetime) -> None:
+        self._store.mark_revoked_many(self._conn, credential_ids, now)
+
+    def mark_suspended(self, credential_id: str, suspended: bool) -> None:
+        self._store.mark_suspended(self._conn, credential_id, suspended)
+
+
+class _Wallets:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def ensure(self, recipient_keys: Sequence[str], now: datetime) -> dict[str, str]:
+        return ensure_wallets(self._conn, list(recipient_keys), now)
+
+
+class _StatusLists:
+    def __init__(self, conn: Connection, store: StatusListStore) -> None:
+        self._conn = conn
+        self._store = store
+
+    def get(self, status_list_id: str) -> StoredStatusList | None:
+        return self._store.get(status_list_id, self._conn)
+
+    def set_bit(
+        self, status_list_id: str, index: int, value: bool, now: datetime
+    ) -> StoredStatusList:
+        return self._store.set_bit(self._conn, status_list_id, index, value, now)
+
+    def set_bits(self, status_list_id: str, indices: list[int], now: datetime) -> None:
+        self._store.set_bits(self._conn, status_list_id, indices, now)
+
+    def save_document(self, status_list_id: str, document: str, version: int) -> None:
+        self._store.save_document(self._conn, status_list_id, document, version)
+
+
+class _Audit:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def record(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        record_event(self._conn, at=at, actor=actor, action=action, subject=subject, detail=detail)
+
+    def record_many(self, events: list[dict[str, Any]]) -> None:
+        record_events(self._conn, events)
+
+
+class _Batches:
+    def __init__(self, conn: Connection, store: BatchStore) -> None:
+        self._conn = conn
+        self._store = store
+
+    def set_progress(self, batch_id: str, *, issued: int, skipped: int, now: datetime) -> None:
+        self._store.set_progress(self._conn, batch_id, issued=issued, skipped=skipped, now=now)
+
+
+class SqlTransaction:
+    """The stores of one transaction (a `Transaction`)."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        *,
+        credentials: CredentialStore,
+        status_lists: StatusListStore,
+        batches: BatchStore,
+    ) -> None:
+        self._credentials = _Credentials(conn, credentials)
+        self._wallets = _Wallets(conn)
+        self._status_lists = _StatusLists(conn, status_lists)
+        self._audit = _Audit(conn)
+        self._batches = _Batches(conn, batches)
+
+    @property
+    def credentials(self) -> _Credentials:
+        return self._credentials
+
+    @property
+    def wallets(self) -> _Wallets:
+        return self._wallets
+
+    @property
+    def status_lists(self) -> _StatusLists:
+        return self._status_lists
+
+    @property
+    def audit(self) -> _Audit:
+        return self._audit
+
+    @property
+    def batches(self) -> _Batches:
+        return self._batches
+
+
+class SqlUnitOfWork:
+    """`with uow() as tx:` one write transaction (`write_transaction`) for `tx`'s stores."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        credentials: CredentialStore,
+        status_lists: StatusListStore,
+        batches: BatchStore,
+    ) -> None:
+        self._engine = engine
+        self._credentials = credentials
+        self._status_lists = status_lists
+        self._batches = batches
+
+    @contextmanager
+    def __call__(self) -> Iterator[Transaction]:
+        with write_transaction(self._engine) as conn:
+            yield SqlTransaction(
+                conn,
+                credentials=self._credentials,
+                status_lists=self._status_lists,
+                batches=self._batches,
+            )
