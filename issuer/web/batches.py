@@ -104,7 +104,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         options = BatchOptionsBody(
             replace=form.get("replace", "").lower() in TRUE,
             dryRun=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
-            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",  # type: ignore[arg-type]
+            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",
         )
         return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
     if request.mimetype == "text/csv":
