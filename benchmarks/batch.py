@@ -29,7 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from issuer.paths import SEEDS_DIR
+from issuer.paths import seed_files
 from issuer.services.batches import BatchOptions
 from issuer.services.roster import read_csv
 from issuer.settings import Settings
@@ -82,7 +82,7 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
             services = build_services(settings)
             now = datetime.now(UTC)
             services.keys.ensure(now=now)
-            for path in sorted(SEEDS_DIR.glob("*.json")):
+            for path in seed_files():
                 services.frameworks.import_file(path, now=now)
             data = roster_csv(rows).encode()
 
@@ -150,7 +150,7 @@ def signing_ceiling(count: int, workers: int, chunk_size: int) -> float:
         services = build_services(settings)
         now = datetime.now(UTC)
         services.keys.ensure(now=now)
-        for path in sorted(SEEDS_DIR.glob("*.json")):
+        for path in seed_files():
             services.frameworks.import_file(path, now=now)
         statements = services.frameworks.achievements(FRAMEWORK).statements
         context = ChunkContext(

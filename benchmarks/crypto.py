@@ -47,11 +47,11 @@ from issuer.keys.multibase import decode_base58btc, encode_base58btc
 from issuer.keys.resolver import make_key_resolver
 from issuer.keys.signer import Signer
 from issuer.model.achievement import Profile
-from issuer.paths import SEEDS_DIR
+from issuer.paths import EXAMPLE_SEEDS
 from issuer.proofs import add_proof, verify_proof
 
 BASE = "https://issuer.example.org"
-SEED = SEEDS_DIR / "43-4171.00-receptionists-and-information-clerks.json"
+SEED = EXAMPLE_SEEDS / "43-4171.00-receptionists-and-information-clerks.json"
 CREATED = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PAIR = KeyPair.from_seed(hashlib.sha256(b"benchmark issuer").digest())
 DID = did_key_for(PAIR.public_multibase)

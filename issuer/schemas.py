@@ -1,4 +1,4 @@
-"""Validation against the 1EdTech JSON Schemas bundled in `schemas/` (never fetched)."""
+"""Validation against the 1EdTech JSON Schemas bundled in `schemas/` (package data, never fetched)."""
 
 import json
 from functools import cache
@@ -6,7 +6,7 @@ from typing import Any
 
 from jsonschema import Draft201909Validator
 
-from issuer.paths import SCHEMAS_DIR
+from issuer.paths import SCHEMAS
 
 OB_ACHIEVEMENT_CREDENTIAL = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
@@ -31,7 +31,7 @@ def is_known_schema(schema_id: str) -> bool:
 
 @cache
 def _validator(relative_path: str) -> Draft201909Validator:
-    schema = json.loads((SCHEMAS_DIR / relative_path).read_text(encoding="utf-8"))
+    schema = json.loads(SCHEMAS.joinpath(*relative_path.split("/")).read_text(encoding="utf-8"))
     return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 

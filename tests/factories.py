@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from issuer.paths import SEEDS_DIR
+from issuer.paths import seed_files
 
-SEED_FILES = sorted(SEEDS_DIR.glob("*.json"))
+SEED_FILES = seed_files()  # the packaged example seeds (paths, in the checkout)
 
 
 def make_export(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from issuer.paths import SEEDS_DIR
+from issuer.paths import seed_files
 from issuer.services.batches import BatchOptions
 from issuer.services.roster import read_csv
 from issuer.settings import Settings
@@ -32,7 +32,7 @@ def svc(db_settings: Settings) -> Iterator[Services]:
     services = build_services(db_settings)
     now = datetime.now(UTC)
     services.keys.ensure(now=now)
-    for path in sorted(SEEDS_DIR.glob("*.json")):
+    for path in seed_files():
         services.frameworks.import_file(path, now=now)
     yield services
     services.engine.dispose()

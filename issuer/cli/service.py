@@ -1,23 +1,34 @@
 """`ler-issuer init` and `ler-issuer serve`."""
 
 from datetime import UTC, datetime
+from importlib.resources import as_file
+from pathlib import Path
 
 import click
 
 from issuer.cli import CliState, pass_state
-from issuer.paths import SEEDS_DIR
+from issuer.paths import SEEDS_VARIABLE, seed_files, seeds_dir
 from issuer.services.keys import ensure_key
 
 
 @click.command()
+@click.option(
+    "--seeds",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar=SEEDS_VARIABLE,
+    show_envvar=True,
+    help="Folder of framework exports to import "
+    "(default: ./seeds if present, else the packaged examples).",
+)
 @pass_state
-def init(state: CliState) -> None:
+def init(state: CliState, seeds: Path | None) -> None:
     """Create the database and import every framework in seeds/ (safe to run again)."""
     services = state.services
     click.echo(f"database: {services.engine.url.render_as_string(hide_password=True)}")
     now = datetime.now(UTC)
-    for path in sorted(SEEDS_DIR.glob("*.json")):
-        framework, outcome = services.frameworks.import_file(path, now=now)
+    for seed in seed_files(seeds_dir(seeds, Path.cwd())):
+        with as_file(seed) as path:
+            framework, outcome = services.frameworks.import_file(path, now=now)
         click.echo(f"framework {framework.id} ({framework.title}): {outcome}")
     key = ensure_key(services.keys, services.engine, now=now, actor="cli")
     click.echo(f"issuer key {key.id} (active since {key.created:%Y-%m-%d})")

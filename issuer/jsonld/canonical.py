@@ -10,6 +10,10 @@ The N-Quads are those of `issuer.jsonld.reference.normalize_plain` (plain
 expansion (`issuer.jsonld.memo`) and a direct RDF conversion and labelling
 (`issuer.jsonld.quads`, `issuer.jsonld.rdfc`) that defer to pyld whenever
 they do not apply. `check_terms(document)` runs the safe-mode checks alone.
+
+The fast path is hazmat (see `issuer.jsonld.fast`): when `fast_path_enabled()` is
+false, every function here runs plain pyld in the same safe mode instead
+(`issuer.jsonld.safe.SafeProcessor`).
 """
 
 from typing import Any
@@ -17,21 +21,31 @@ from typing import Any
 from pyld.jsonld import JsonLdError
 
 from issuer.errors import InvalidInput, IssuerError
+from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
-from issuer.jsonld.memo import json_copy, memo_for
+from issuer.jsonld.memo import ProcessingMemo, json_copy, memo_for
 from issuer.jsonld.processor import Processor
+from issuer.jsonld.safe import SafeProcessor
 from issuer.jsonld.template import lookup
+
+
+def processor_for(memo: ProcessingMemo) -> Processor | SafeProcessor:
+    """Return the fast path's processor over `memo`, or plain pyld (loading through it) when off."""
+    if fast_path_enabled():
+        return Processor(memo)
+    return SafeProcessor(memo.load)
 
 
 def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
     """Return the RDFC-1.0 canonical N-Quads of `document`."""
     memo = memo_for(loader or document_loader())
-    template, leaves = lookup(document, memo)
-    if template is not None:
-        nquads = template.canonical(leaves)
-        if nquads is not None:
-            return nquads
-    processor = Processor(memo)
+    if fast_path_enabled():
+        template, leaves = lookup(document, memo)
+        if template is not None:
+            nquads = template.canonical(leaves)
+            if nquads is not None:
+                return nquads
+    processor = processor_for(memo)
     try:
         return processor.normalize(document, processor.options())
     except JsonLdError as err:
@@ -44,7 +58,7 @@ def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = No
 
 def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> list[Any]:
     """Return the expanded form of `document`, refusing undefined terms as `canonicalize` does."""
-    processor = Processor(memo_for(loader or document_loader()))
+    processor = processor_for(memo_for(loader or document_loader()))
     try:
         # a copy: the expansion may share memoized subtrees, which must not be mutated
         return json_copy(processor.expand(document, processor.options()))  # type: ignore[no-any-return]
@@ -62,10 +76,11 @@ def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = Non
     A document whose shape has a template (`issuer.jsonld.template`) passed
     these checks through its probe; any other document is expanded in full.
     """
-    memo = memo_for(loader or document_loader())
-    template, _ = lookup(document, memo)
-    if template is None:
-        expand(document, loader=loader)
+    if fast_path_enabled():
+        template, _ = lookup(document, memo_for(loader or document_loader()))
+        if template is not None:
+            return
+    expand(document, loader=loader)
 
 
 def _raised_by_pyld(err: ValueError) -> bool:

@@ -1,6 +1,7 @@
 """The bundled JSON-LD contexts: URL -> parsed document, read once and never mutated.
 
-`contexts/INDEX.json` maps each context URL to a file in the same folder.
+`contexts/INDEX.json` (package data: `issuer.paths.CONTEXTS`) maps each context URL
+to a file in the same folder.
 Documents are stored deeply frozen (mappings and tuples); `thaw()` returns a
 fresh mutable copy for a JSON-LD processor to own.
 """
@@ -8,11 +9,11 @@ fresh mutable copy for a JSON-LD processor to own.
 import functools
 import json
 from collections.abc import Mapping
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Any
 
-from issuer.paths import CONTEXTS_DIR
+from issuer.paths import CONTEXTS
 
 INDEX_FILE = "INDEX.json"
 
@@ -35,7 +36,7 @@ def thaw(value: Any) -> Any:
     return value
 
 
-def read_contexts(directory: Path) -> Mapping[str, Any]:
+def read_contexts(directory: Traversable) -> Mapping[str, Any]:
     """Return URL -> frozen context for every entry of `directory/INDEX.json`."""
     index = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
     contexts = {
@@ -47,5 +48,5 @@ def read_contexts(directory: Path) -> Mapping[str, Any]:
 
 @functools.cache
 def bundled_contexts() -> Mapping[str, Any]:
-    """Return the contexts under `contexts/`, read on first use."""
-    return read_contexts(CONTEXTS_DIR)
+    """Return the contexts bundled in the package (`contexts/`), read on first use."""
+    return read_contexts(CONTEXTS)

@@ -53,7 +53,7 @@ MAX_DOCUMENTS = 256
 MAX_TEMPLATES = 256
 
 
-class LockedLRU(LRUCache):  # type: ignore[misc]
+class LockedLRU(LRUCache[Hashable, Any]):
     """A cachetools LRU cache safe to share between threads."""
 
     def __init__(self, maxsize: int) -> None:
@@ -113,7 +113,7 @@ def json_copy(value: Any) -> Any:
 
 def _frozen_uuid(context: Any) -> str | None:
     if type(context) is frozendict:
-        return context.get("_uuid")  # type: ignore[no-any-return]
+        return context.get("_uuid")
     return None
 
 

@@ -13,14 +13,19 @@ overrides keep pyld's algorithms and only skip repeated work:
   labels it with `issuer.jsonld.rdfc` when they apply, else runs the rest of
   pyld's `to_rdf` and its full URDNA2015 on a copy of the same expansion.
 
-This relies on pyld 3.3 internals; pyproject pins the minor version.
+**Hazmat**: this relies on pyld 3.3 internals; pyproject pins the minor version and
+`issuer.jsonld.fast` checks, before first use, that each internal used here, in `memo`,
+`template`, `quads`, `rdfc` and `view_template` is still the one this code was written
+against, else plain pyld runs (`ISSUER_JSONLD_FAST=0` forces that). Callers go through
+`issuer.jsonld.canonical` and `issuer.jsonld.view`, which consult that switch.
 """
 
 from typing import Any
 
+from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
 from pyld.identifier_issuer import IdentifierIssuer
-from pyld.jsonld import JsonLdError, JsonLdProcessor, _is_absolute_iri
+from pyld.jsonld import JsonLdError, JsonLdProcessor
 
 from issuer.jsonld.memo import ProcessingMemo, json_copy
 from issuer.jsonld.quads import Unsupported, to_quads
@@ -109,7 +114,7 @@ class Processor(JsonLdProcessor):  # type: ignore[misc]
         return {
             name: self._graph_to_rdf(graph, issuer, options)
             for name, graph in sorted(node_map.items())
-            if name == "@default" or _is_absolute_iri(name)
+            if name == "@default" or _pyld._is_absolute_iri(name)
         }
 
     def _process_context(

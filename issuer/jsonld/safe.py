@@ -9,7 +9,10 @@ like jsonld.js `safe: true`, we raise `UndefinedTerm` instead.
 import re
 from typing import Any
 
+from pyld.jsonld import JsonLdError, JsonLdProcessor
+
 from issuer.jsonld import UndefinedTerm
+from issuer.jsonld.loader import DocumentLoader
 from issuer.jsonld.memo import SharedExpansion
 
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -61,3 +64,41 @@ def require_absolute_iris(expanded: Any) -> None:
                 raise UndefinedTerm(f"the property {key!r} is a blank node and would be dropped")
             else:
                 stack.append(value)
+
+
+class SafeProcessor(JsonLdProcessor):  # type: ignore[misc]
+    """Plain pyld, through its public API only, in safe mode: the path when the fast path is off.
+
+    Same interface and results as `issuer.jsonld.processor.Processor` (`options`, `expand`,
+    `normalize`, `compact`), without its caches or any override of pyld internals.
+    """
+
+    def __init__(self, loader: DocumentLoader) -> None:
+        super().__init__(on_property_dropped=refuse_dropped_property)
+        self._loader = loader
+
+    def options(self, **extra: Any) -> dict[str, Any]:
+        """Return pyld options: this loader, and no base IRI (relative IRIs are refused)."""
+        return {"documentLoader": self._loader, "base": None, **extra}
+
+    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
+        """Expand as pyld does, then refuse relative IRIs (RDF conversion would drop them)."""
+        expanded = super().expand(input_, options)
+        require_absolute_iris(expanded)
+        return expanded
+
+    def normalize(self, input_: Any, options: dict[str, Any]) -> str:
+        """Return the URDNA2015 (RDFC-1.0) N-Quads of `input_`, after the safe-mode checks."""
+        to_rdf_options = {k: v for k, v in options.items() if k not in ("format", "algorithm")}
+        to_rdf_options["produceGeneralizedRdf"] = False
+        to_rdf_options.setdefault("extractAllScripts", True)
+        to_rdf_options.setdefault("processingMode", "json-ld-1.1")
+        try:
+            self.expand(input_, to_rdf_options)
+        except JsonLdError as cause:  # as pyld's to_rdf words it
+            raise JsonLdError(
+                "Could not expand input before serialization to RDF.", "jsonld.RdfError"
+            ) from cause
+        normalize_options = {**to_rdf_options, "algorithm": "URDNA2015"}
+        normalize_options["format"] = "application/n-quads"
+        return super().normalize(input_, normalize_options)  # type: ignore[no-any-return]

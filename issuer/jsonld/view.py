@@ -17,7 +17,8 @@ JSON keys must therefore read this view instead of the document as received:
 - Compaction is pyld's (`compactArrays` on), through `Processor` and the loader's
   memo, so contexts are processed once per loader. From a shape's second occurrence
   on, the view is filled in from a per-shape template instead
-  (`issuer.jsonld.view_template`, exactly the same result; about 10x faster).
+  (`issuer.jsonld.view_template`, exactly the same result; about 10x faster). Both are
+  the hazmat fast path: with it off (`issuer.jsonld.fast`), plain pyld compacts.
 
 Whatever JSON spelling a document uses, the view spells the same RDF the same way.
 What compaction cannot put under a trusted term stays readable as trouble, never as
@@ -40,10 +41,10 @@ from typing import Any, TypeGuard
 from pyld.jsonld import JsonLdError
 
 from issuer.errors import InvalidInput
-from issuer.jsonld.canonical import _domain_error, expand
+from issuer.jsonld.canonical import _domain_error, expand, processor_for
+from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
-from issuer.jsonld.processor import Processor
 from issuer.jsonld.view_template import view_template
 
 CRED = "https://www.w3.org/2018/credentials#"
@@ -94,7 +95,7 @@ def signed_view(
     memo = memo_for(loader or document_loader())
     contexts = document.get("@context")
     trusted = [c for c in (contexts if isinstance(contexts, list) else [contexts]) if _is_url(c)]
-    template, leaves = view_template(document, trusted, memo)
+    template, leaves = view_template(document, trusted, memo) if fast_path_enabled() else (None, [])
     if template is not None:
         ids = template.node_ids(leaves)
         distinct = len(set(ids)) == len(ids)
@@ -112,7 +113,7 @@ def signed_view(
 def _compacted(expanded: Any, trusted: list[str], memo: ProcessingMemo) -> dict[str, Any]:
     """pyld's compaction of `expanded` with `trusted`, once it is known to be one tree."""
     _require_one_tree(expanded)
-    processor = Processor(memo)
+    processor = processor_for(memo)
     try:
         view = processor.compact(
             expanded,

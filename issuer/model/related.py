@@ -9,7 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from issuer.paths import CONTEXTS_DIR
+from issuer.paths import CONTEXTS
 
 ALGORITHMS = ("sha256", "sha384", "sha512")
 DIGESTS_FILE = "DIGESTS.json"
@@ -17,14 +17,14 @@ DIGESTS_FILE = "DIGESTS.json"
 
 @functools.cache
 def _all_digests() -> Mapping[str, dict[str, frozenset[bytes]]]:
-    index = json.loads((CONTEXTS_DIR / "INDEX.json").read_text(encoding="utf-8"))
+    index = json.loads((CONTEXTS / "INDEX.json").read_text(encoding="utf-8"))
     found: dict[str, dict[str, set[bytes]]] = {}
     for url, name in index.items():
-        data = (CONTEXTS_DIR / name).read_bytes()
+        data = (CONTEXTS / name).read_bytes()
         by_algorithm = found.setdefault(url, {a: set() for a in ALGORITHMS})
         for algorithm in ALGORITHMS:
             by_algorithm[algorithm].add(hashlib.new(algorithm, data).digest())
-    published = json.loads((CONTEXTS_DIR / DIGESTS_FILE).read_text(encoding="utf-8"))
+    published = json.loads((CONTEXTS / DIGESTS_FILE).read_text(encoding="utf-8"))
     for url, versions in published.items():
         by_algorithm = found.setdefault(url, {a: set() for a in ALGORITHMS})
         for version in versions:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from issuer.model.vcdm import data_model_problems, related_resource_problems
-from issuer.paths import CONTEXTS_DIR
+from issuer.paths import CONTEXTS
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 VC1 = "https://www.w3.org/2018/credentials/v1"
@@ -76,7 +76,7 @@ def test_vc_1_1_dates_may_omit_the_time_zone_but_need_an_issuance_date() -> None
 
 
 def _v2_context_bytes() -> bytes:
-    return (CONTEXTS_DIR / "www.w3.org__ns__credentials__v2.json").read_bytes()
+    return (CONTEXTS / "www.w3.org__ns__credentials__v2.json").read_bytes()
 
 
 def test_related_resource_digests_are_checked_against_the_bytes_we_hold() -> None:

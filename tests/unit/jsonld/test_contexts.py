@@ -6,7 +6,7 @@ import json
 import pytest
 
 from issuer.jsonld.contexts import bundled_contexts, freeze, thaw
-from issuer.paths import CONTEXTS_DIR
+from issuer.paths import CONTEXTS
 
 REQUIRED = [
     "https://www.w3.org/ns/credentials/v2",
@@ -30,17 +30,17 @@ REQUIRED = [
 
 
 def test_index_maps_every_required_url_to_a_file_named_after_it() -> None:
-    index = json.loads((CONTEXTS_DIR / "INDEX.json").read_text(encoding="utf-8"))
+    index = json.loads((CONTEXTS / "INDEX.json").read_text(encoding="utf-8"))
     assert set(REQUIRED) <= set(index)
     for url, name in index.items():
         assert (
             name == url.removeprefix("https://").replace("/", "__").removesuffix(".json") + ".json"
         )
-        assert (CONTEXTS_DIR / name).is_file()
+        assert (CONTEXTS / name).is_file()
 
 
 def test_credentials_v2_is_byte_exact_to_the_digest_in_vc_data_model_2() -> None:
-    data = (CONTEXTS_DIR / "www.w3.org__ns__credentials__v2.json").read_bytes()
+    data = (CONTEXTS / "www.w3.org__ns__credentials__v2.json").read_bytes()
     assert (
         hashlib.sha256(data).hexdigest()
         == "59955ced6697d61e03f2b2556febe5308ab16842846f5b586d7f1f7adec92734"

@@ -8,7 +8,7 @@ from PIL import Image
 from issuer.frameworks.loader import read_export
 from issuer.frameworks.mapping import map_framework
 from issuer.frameworks.structure import index_framework
-from issuer.paths import SEEDS_DIR
+from issuer.paths import EXAMPLE_SEEDS
 from issuer.wallet.badge_image import (
     PALETTE,
     BadgeText,
@@ -19,7 +19,7 @@ from issuer.wallet.badge_image import (
     wrap,
 )
 
-SEED = SEEDS_DIR / "43-4171.00-receptionists-and-information-clerks.json"
+SEED = EXAMPLE_SEEDS / "43-4171.00-receptionists-and-information-clerks.json"
 
 
 def _achievements():  # type: ignore[no-untyped-def]
