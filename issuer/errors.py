@@ -53,3 +53,10 @@ class KeyUnavailable(IssuerError):
 
     code = "key-unavailable"
     title = "Issuer key unavailable"
+
+
+class ProofError(IssuerError):
+    """A proof could not be verified. The message is plain English and never says which byte differed."""
+
+    code = "proof-invalid"
+    title = "The proof does not verify"

@@ -11,6 +11,7 @@ import click
 
 from issuer.cli import CliState, pass_state
 from issuer.errors import InvalidInput
+from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.batch_results import summary_csv, write_wallets_zip
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv
@@ -32,8 +33,8 @@ OUT = click.Path(path_type=Path, dir_okay=False, writable=True)
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of counts.")
 @click.option(
     "--cryptosuite",
-    type=click.Choice(["eddsa-rdfc-2022", "eddsa-jcs-2022"]),
-    default="eddsa-rdfc-2022",
+    type=click.Choice(SIGNING_SUITES),
+    default=DEFAULT_SUITE,
     show_default=True,
 )
 @click.option(

@@ -8,6 +8,7 @@ import click
 from issuer.cli import CliState, pass_state
 from issuer.credentials.compose import Recipient
 from issuer.model.credential import Evidence
+from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.awards import AwardRequest
 from issuer.services.keys import ensure_key
 
@@ -32,8 +33,8 @@ from issuer.services.keys import ensure_key
 )
 @click.option(
     "--cryptosuite",
-    type=click.Choice(["eddsa-rdfc-2022", "eddsa-jcs-2022"]),
-    default="eddsa-rdfc-2022",
+    type=click.Choice(SIGNING_SUITES),
+    default=DEFAULT_SUITE,
     show_default=True,
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the signed credentials as JSON.")

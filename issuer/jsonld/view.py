@@ -46,6 +46,7 @@ from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
 from issuer.jsonld.view_template import view_template
+from issuer.model.spec import as_list
 
 CRED = "https://www.w3.org/2018/credentials#"
 STATUS = "https://www.w3.org/ns/credentials/status#"
@@ -187,8 +188,8 @@ def _fold_strays(view: Any, prefixes: dict[str, frozenset[str]]) -> None:
                 continue
             term = _verdict_term(key, prefixes) if ":" in key else None
             if term is not None:
-                strays = [_odd(value) for value in _as_list(item.pop(key))]
-                values = _as_list(item.get(term)) + strays
+                strays = [_odd(value) for value in as_list(item.pop(key))]
+                values = as_list(item.get(term)) + strays
                 item[term] = values[0] if len(values) == 1 else values
             stack.append(item.get(term or key))
 
@@ -207,12 +208,6 @@ def _verdict_term(key: str, prefixes: dict[str, frozenset[str]]) -> str | None:
 def _odd(value: Any) -> Any:
     """A value compaction could not put under its term: objects as they are, literals wrapped."""
     return value if isinstance(value, dict) else {"@value": value}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def _prefixes(contexts: list[str], memo: ProcessingMemo) -> dict[str, frozenset[str]]:

@@ -18,10 +18,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from issuer.errors import InvalidInput
+from issuer.errors import InvalidInput, ProofError
 from issuer.keys.did import DID_KEY, DID_WEB, RELATIONSHIPS, did_key_multibase, did_web_url
 from issuer.keys.ed25519 import public_key_from_multibase
-from issuer.proofs.errors import ProofError
+from issuer.model.spec import as_list
 
 ED25519_METHOD_TYPES = frozenset({"Multikey", "Ed25519VerificationKey2020"})
 
@@ -79,9 +79,7 @@ def method_from_document(document: Any, method_id: str) -> VerificationMethod:
     purposes = frozenset(
         relationship
         for relationship in RELATIONSHIPS
-        if any(
-            _id(entry, controller) == method_id for entry in _as_list(document.get(relationship))
-        )
+        if any(_id(entry, controller) == method_id for entry in as_list(document.get(relationship)))
     )
     return VerificationMethod(method_id, controller, public_key, purposes)
 
@@ -119,12 +117,6 @@ def _fetch(controller: str, fetch_json: FetchJson | None) -> Any:
         raise ProofError(f"cannot retrieve the controller document of {controller}") from err
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _id(entry: Any, controller: str) -> str | None:
     """Return the absolute id of a method reference or embedded method."""
     value = entry.get("id") if isinstance(entry, dict) else entry
@@ -134,7 +126,7 @@ def _id(entry: Any, controller: str) -> str | None:
 
 
 def _methods(document: dict[str, Any], controller: str) -> list[dict[str, Any]]:
-    methods = [m for m in _as_list(document.get("verificationMethod")) if isinstance(m, dict)]
+    methods = [m for m in as_list(document.get("verificationMethod")) if isinstance(m, dict)]
     for relationship in RELATIONSHIPS:
-        methods.extend(m for m in _as_list(document.get(relationship)) if isinstance(m, dict))
+        methods.extend(m for m in as_list(document.get(relationship)) if isinstance(m, dict))
     return methods

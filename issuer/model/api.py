@@ -1,11 +1,16 @@
 """Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Cryptosuite = Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
+
+if TYPE_CHECKING:
+    Cryptosuite = str
+else:  # the registry's signing suites: pydantic validates them and writes the OpenAPI enum
+    Cryptosuite = Literal[SIGNING_SUITES]
 
 
 class _Body(BaseModel):
@@ -23,7 +28,7 @@ class IssueOptions(_Body):
     """VC API issue options (`type`: the proof type; Data Integrity is the only one)."""
 
     type: Literal["DataIntegrityProof"] = "DataIntegrityProof"
-    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+    cryptosuite: Cryptosuite = DEFAULT_SUITE
     credential_status: bool | StatusOption = Field(False, alias="credentialStatus")
     credential_id: str | None = Field(None, alias="credentialId")
 
@@ -133,7 +138,7 @@ class AwardRequestBody(_Body):
     evidence: list[AwardEvidence] = Field(default_factory=list)
     narrative: str | None = None
     valid_until: datetime | None = Field(None, alias="validUntil")
-    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+    cryptosuite: Cryptosuite = DEFAULT_SUITE
 
 
 class AwardedCredentialBody(BaseModel):
@@ -162,7 +167,7 @@ class BatchOptionsBody(_Body):
 
     replace: bool = False
     dry_run: bool = Field(False, alias="dryRun")
-    cryptosuite: Cryptosuite = "eddsa-rdfc-2022"
+    cryptosuite: Cryptosuite = DEFAULT_SUITE
 
 
 class BatchRequestBody(_Body):

@@ -1,34 +1,40 @@
-"""Shared base for JSON-LD document models and the spec strings used everywhere."""
+"""Shared base for JSON-LD document models (the spec strings live in `issuer.model.spec`)."""
 
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
-CLR_V2_CONTEXT = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
-OB_FAMILY_PREFIXES = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/",
-    "https://purl.imsglobal.org/spec/clr/v2p0/",
+from issuer.model.spec import (
+    CLR_V2_CONTEXT,
+    OB_CREDENTIAL_SCHEMA,
+    OB_EXTENSIONS_CONTEXT,
+    OB_FAMILY_PREFIXES,
+    OB_V3_CONTEXT,
+    VC_V1_CONTEXT,
+    VC_V2_CONTEXT,
+    as_list,
 )
-"""Context URL prefixes of Open Badges 3.0 and CLR 2.0, whose schemas want `proof` as an array."""
+
+__all__ = [  # the spec strings are re-exported for older imports; new code uses issuer.model.spec
+    "CLR_V2_CONTEXT",
+    "OB_CREDENTIAL_SCHEMA",
+    "OB_EXTENSIONS_CONTEXT",
+    "OB_FAMILY_PREFIXES",
+    "OB_V3_CONTEXT",
+    "VC_V1_CONTEXT",
+    "VC_V2_CONTEXT",
+    "LdModel",
+    "is_open_badges_family",
+]
 
 
 def is_open_badges_family(document: dict[str, Any]) -> bool:
     """Whether `document` uses an Open Badges 3.0 or CLR 2.0 context."""
-    contexts = document.get("@context")
     return any(
         isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES)
-        for c in (contexts if isinstance(contexts, list) else [contexts])
+        for c in as_list(document.get("@context"))
     )
-
-
-OB_CREDENTIAL_SCHEMA = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-)
 
 
 class LdModel(BaseModel):

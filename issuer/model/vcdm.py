@@ -17,8 +17,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from issuer.model.base import VC_V1_CONTEXT, VC_V2_CONTEXT
 from issuer.model.related import known_digests
+from issuer.model.spec import VC_V1_CONTEXT, VC_V2_CONTEXT, as_list
 
 DATE_TIME_STAMP = re.compile(
     r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
@@ -54,10 +54,10 @@ def data_model_problems(credential: dict[str, Any]) -> list[str]:
     problems += _date_problems(credential, version)
     for name in TYPED_PROPERTIES:
         problems += _typed_object_problems(name, credential.get(name))
-    for schema in _as_list(credential.get("credentialSchema")):
+    for schema in as_list(credential.get("credentialSchema")):
         if isinstance(schema, dict) and not is_url(schema.get("id")):
             problems.append("each credentialSchema needs an id that is a URL")
-    for status in _as_list(credential.get("credentialStatus")):
+    for status in as_list(credential.get("credentialStatus")):
         if isinstance(status, dict) and "id" in status and not is_url(status["id"]):
             problems.append("a credentialStatus id must be a single URL")
     problems += _language_problems(credential)
@@ -106,7 +106,7 @@ def _issuer_problems(credential: dict[str, Any]) -> list[str]:
 
 def _subject_problems(credential: dict[str, Any]) -> list[str]:
     subject = credential.get("credentialSubject")
-    subjects = _as_list(subject)
+    subjects = as_list(subject)
     if not subjects or not all(isinstance(s, dict) for s in subjects):
         return ["its credentialSubject must be an object (or a list of objects)"]
     if any(not s for s in subjects):
@@ -143,11 +143,11 @@ def _parse(value: Any) -> datetime | None:
 
 
 def _typed_object_problems(name: str, value: Any) -> list[str]:
-    for item in _as_list(value):
+    for item in as_list(value):
         if not isinstance(item, dict):
             return [f"each {name} must be an object"]
         kinds = item.get("type")
-        if not kinds or not all(isinstance(k, str) and k for k in _as_list(kinds)):
+        if not kinds or not all(isinstance(k, str) and k for k in as_list(kinds)):
             return [f"each {name} must say its type"]
     return []
 
@@ -158,7 +158,7 @@ def _language_problems(credential: dict[str, Any]) -> list[str]:
         if not isinstance(node, dict):
             continue
         for name in ("name", "description"):
-            if name in node and not all(_is_text(v) for v in _as_list(node[name])):
+            if name in node and not all(_is_text(v) for v in as_list(node[name])):
                 return [f"its {name} must be text, or text with a language and direction"]
     return []
 
@@ -180,7 +180,7 @@ def related_resource_problems(value: Any) -> list[str]:
     knows them (`issuer.model.related`); a resource it does not know cannot be
     checked, which is a problem too (nothing unverifiable is vouched for).
     """
-    resources = _as_list(value)
+    resources = as_list(value)
     if not resources or not all(isinstance(r, dict) for r in resources):
         return ["its relatedResource must be one or more objects"]
     ids = [r.get("id") for r in resources]
@@ -238,9 +238,3 @@ def _decode_multibase(value: Any) -> bytes | None:
     if len(raw) == 34 and raw[:2] == b"\x12\x20":  # multihash: sha2-256, 32 bytes
         raw = raw[2:]
     return raw if len(raw) == 32 else None
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]

@@ -1,6 +1,6 @@
 """Add and verify Data Integrity proofs (W3C VC Data Integrity 1.0).
 
-    signed = add_proof(credential, signer, created=now)  # eddsa-rdfc-2022, assertionMethod
+    signed = add_proof(credential, signer, created=now)  # DEFAULT_SUITE, assertionMethod
     method = verify_proof(signed, signed["proof"][0], resolve=resolver)
 
 `add_proof` returns a new document whose `proof` is a list with the new proof
@@ -9,45 +9,31 @@ VC 1.1 credential gets the Data Integrity v2 context appended first (VC 1.1
 does not define `DataIntegrityProof`). `verify_proof` raises `ProofError`.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-
-from issuer.errors import InvalidInput, IssuerError
+from issuer.errors import InvalidInput, IssuerError, ProofError
 from issuer.jsonld import UndefinedTerm
 from issuer.jsonld.loader import DocumentLoader
 from issuer.keys.multibase import decode_base58btc, encode_base58btc
 from issuer.keys.resolver import KeyResolver, VerificationMethod
 from issuer.keys.signer import Signer
-from issuer.proofs import ed25519_signature_2020, eddsa_jcs_2022, eddsa_rdfc_2022
-from issuer.proofs.errors import ProofError
+from issuer.model.spec import (
+    DATA_INTEGRITY_PROOF,
+    DATA_INTEGRITY_V1_CONTEXT,
+    DATA_INTEGRITY_V2_CONTEXT,
+    VC_V1_CONTEXT,
+    as_list,
+)
+from issuer.proofs.cryptosuite import Cryptosuite
 from issuer.proofs.proof_config import DATETIME_STAMP
+from issuer.proofs.suites import DEFAULT_SUITE, PROOF_TYPES, SIGNING_SUITES, SUITES
 
-DATA_INTEGRITY_PROOF = "DataIntegrityProof"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-DATA_INTEGRITY_V1_CONTEXT = "https://w3id.org/security/data-integrity/v1"
-DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 SIGNATURE_LENGTH = 64
 
-CRYPTOSUITES = (eddsa_rdfc_2022.NAME, eddsa_jcs_2022.NAME)
-ALLOWED_SUITES = frozenset(
-    {
-        eddsa_rdfc_2022.NAME,
-        eddsa_jcs_2022.NAME,
-        eddsa_rdfc_2022.LEGACY_NAME,
-        ed25519_signature_2020.NAME,
-    }
-)
-
-HashData = Callable[..., bytes]
-_HASH_DATA: dict[str, HashData] = {
-    eddsa_rdfc_2022.NAME: eddsa_rdfc_2022.hash_data,
-    eddsa_rdfc_2022.LEGACY_NAME: eddsa_rdfc_2022.hash_data,
-    eddsa_jcs_2022.NAME: eddsa_jcs_2022.hash_data,
-    ed25519_signature_2020.NAME: ed25519_signature_2020.hash_data,
-}
+CRYPTOSUITES = SIGNING_SUITES
+ALLOWED_SUITES = frozenset(SUITES)
 
 
 def xsd_datetime(value: datetime) -> str:
@@ -73,7 +59,7 @@ def add_proof(
     signer: Signer,
     *,
     created: datetime,
-    cryptosuite: str = eddsa_rdfc_2022.NAME,
+    cryptosuite: str = DEFAULT_SUITE,
     proof_purpose: str = "assertionMethod",
     challenge: str | None = None,
     domain: str | None = None,
@@ -88,15 +74,16 @@ def add_proof(
     Raises `UndefinedTerm` if the document uses a term its contexts do not
     define (with either suite), `ContextNotAvailable` for an unknown context.
     """
-    if cryptosuite not in CRYPTOSUITES:
+    suite = SUITES.get(cryptosuite)
+    if suite is None or not suite.signs:
         raise InvalidInput(
-            f"cannot sign with {cryptosuite!r}; use one of {', '.join(CRYPTOSUITES)}"
+            f"cannot sign with {cryptosuite!r}; use one of {', '.join(SIGNING_SUITES)}"
         )
-    existing = _as_list(document.get("proof"))
+    existing = as_list(document.get("proof"))
     unsecured = with_data_integrity_context({k: v for k, v in document.items() if k != "proof"})
     options: dict[str, Any] = {
-        "type": DATA_INTEGRITY_PROOF,
-        "cryptosuite": cryptosuite,
+        "type": suite.proof_type,
+        "cryptosuite": suite.name,
         "created": xsd_datetime(created),
         "verificationMethod": signer.verification_method,
         "proofPurpose": proof_purpose,
@@ -105,9 +92,8 @@ def add_proof(
         options["domain"] = domain
     if challenge is not None:
         options["challenge"] = challenge
-    if cryptosuite == eddsa_jcs_2022.NAME:
-        options = eddsa_jcs_2022.proof_options(unsecured, options)
-    data = _HASH_DATA[cryptosuite](unsecured, options, loader=loader)
+    options = suite.configure(unsecured, options)
+    data = suite.create_verify_data(unsecured, options, loader=loader)
     proof = {**options, "proofValue": encode_base58btc(signer.sign(data))}
     if not existing and not as_set:
         return {**unsecured, "proof": proof}
@@ -137,7 +123,7 @@ def verify_proof(
     """
     if not isinstance(proof, dict):
         raise ProofError("the proof is not a JSON object")
-    if not any(p is proof or p == proof for p in _as_list(document.get("proof"))):
+    if not any(p is proof or p == proof for p in as_list(document.get("proof"))):
         raise ProofError("the proof is not one of the document's proofs")
     suite = _suite_of(proof, allowed_suites)
     if proof.get("proofPurpose") != expected_purpose:
@@ -155,34 +141,24 @@ def verify_proof(
         raise ProofError("the verification method is not controlled by the issuer")
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     try:
-        data = _HASH_DATA[suite](_unsecured(document, proof), options, loader=loader)
+        data = suite.create_verify_data(_unsecured(document, proof), options, loader=loader)
     except UndefinedTerm as err:
         raise ProofError(f"the document uses a term its contexts do not define: {err}") from err
-    try:
-        method.public_key.verify(signature, data)
-    except InvalidSignature:
-        raise ProofError("the signature does not verify") from None
+    suite.verify(method.public_key, signature, data)
     return method
 
 
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else [value]
-
-
-def _suite_of(proof: dict[str, Any], allowed: Collection[str]) -> str:
+def _suite_of(proof: dict[str, Any], allowed: Collection[str]) -> Cryptosuite:
+    """Return the suite of `proof`: its `cryptosuite` if a DataIntegrityProof, else its type's."""
     kind = proof.get("type")
-    if kind == DATA_INTEGRITY_PROOF:
-        suite = proof.get("cryptosuite")
-    elif kind == ed25519_signature_2020.NAME:
-        suite = kind
-    else:
+    if not isinstance(kind, str) or kind not in PROOF_TYPES:
         raise ProofError(f"the proof type {kind!r} is not supported")
-    if not isinstance(suite, str) or suite not in allowed or suite not in _HASH_DATA:
-        raise ProofError(f"the cryptosuite {suite!r} is not accepted")
-    if kind == DATA_INTEGRITY_PROOF and suite == ed25519_signature_2020.NAME:
-        raise ProofError("Ed25519Signature2020 is a proof type, not a cryptosuite")
+    name = proof.get("cryptosuite") if kind == DATA_INTEGRITY_PROOF else kind
+    suite = SUITES.get(name) if isinstance(name, str) else None
+    if suite is None or name not in allowed:
+        raise ProofError(f"the cryptosuite {name!r} is not accepted")
+    if suite.proof_type != kind:
+        raise ProofError(f"{name} is a proof type, not a cryptosuite")
     return suite
 
 
@@ -197,7 +173,7 @@ def _check_challenge_and_domain(
 ) -> None:
     if challenge is not None and proof.get("challenge") != challenge:
         raise ProofError("the proof's challenge does not match")
-    if domain is not None and domain not in _as_list(proof.get("domain")):
+    if domain is not None and domain not in as_list(proof.get("domain")):
         raise ProofError("the proof's domain does not match")
 
 
@@ -223,9 +199,9 @@ def _resolve(resolve: KeyResolver, method_id: str) -> VerificationMethod:
 def _unsecured(document: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
     """Return the document without `proof`, keeping only the proofs `proof` chains to."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    previous = _as_list(proof.get("previousProof"))
+    previous = as_list(proof.get("previousProof"))
     if previous:
-        by_id = {p.get("id"): p for p in _as_list(document.get("proof")) if isinstance(p, dict)}
+        by_id = {p.get("id"): p for p in as_list(document.get("proof")) if isinstance(p, dict)}
         missing = [p for p in previous if p not in by_id]
         if missing:
             raise ProofError("the proof's previousProof is not in the document")

@@ -2,20 +2,18 @@
 
 Same hashing as eddsa-rdfc-2022: URDNA2015 N-Quads of the proof options (with
 the document's `@context`, which must include the suite's own context) and of
-the document, SHA-256 each, proof hash first.
+the document, SHA-256 each, proof hash first. The suite is named by the proof
+`type`; it is not a `cryptosuite` of a DataIntegrityProof.
 """
 
-from typing import Any
+from dataclasses import replace
 
-from issuer.jsonld.loader import DocumentLoader
+from issuer.model.spec import ED25519_2020_CONTEXT, ED25519_SIGNATURE_2020
 from issuer.proofs import eddsa_rdfc_2022
 
-NAME = "Ed25519Signature2020"
-CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+NAME = ED25519_SIGNATURE_2020
+CONTEXT = ED25519_2020_CONTEXT
 
-
-def hash_data(
-    document: dict[str, Any], options: dict[str, Any], *, loader: DocumentLoader | None = None
-) -> bytes:
-    """Return the 64 bytes the signature covers."""
-    return eddsa_rdfc_2022.hash_data(document, options, loader=loader)
+cryptosuite = replace(
+    eddsa_rdfc_2022.cryptosuite, name=NAME, proof_type=ED25519_SIGNATURE_2020, signs=False
+)

@@ -8,16 +8,15 @@ an expansion, or the proof a per-shape template carries, see
 `issuer.jsonld.template`). JCS itself is `issuer.proofs.jcs`.
 """
 
-import hashlib
 from typing import Any
 
 import rfc8785
 
-from issuer.errors import InvalidInput
+from issuer.errors import InvalidInput, ProofError
 from issuer.jsonld.canonical import check_terms
 from issuer.jsonld.loader import DocumentLoader
 from issuer.proofs import jcs as fast_jcs
-from issuer.proofs.errors import ProofError
+from issuer.proofs.cryptosuite import Cryptosuite
 from issuer.proofs.proof_config import canonical_proof_config
 
 NAME = "eddsa-jcs-2022"
@@ -38,24 +37,38 @@ def jcs(value: Any) -> bytes:
         raise InvalidInput(f"the document cannot be canonicalized as JSON: {err}") from err
 
 
+def canonize(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
+    """Return JCS(`document`); raise `UndefinedTerm` for terms its contexts lack."""
+    check_terms(document, loader=loader)
+    return jcs(document)
+
+
+def canonize_proof_config(
+    document: dict[str, Any], options: dict[str, Any], loader: DocumentLoader | None
+) -> bytes:
+    """Return JCS(proof configuration), after checking its `@context` and terms."""
+    config = {k: v for k, v in options.items() if k != "proofValue"}
+    if "@context" in config:
+        if not _starts_with(document.get("@context"), config["@context"]):
+            raise ProofError("the document's @context does not start with the proof's @context")
+        canonical_proof_config(config, loader=loader)
+    else:
+        canonical_proof_config({**config, "@context": document.get("@context")}, loader=loader)
+    return jcs(config)
+
+
+cryptosuite = Cryptosuite(NAME, canonize, canonize_proof_config, configure=proof_options)
+
+
 def hash_data(
     document: dict[str, Any], options: dict[str, Any], *, loader: DocumentLoader | None = None
 ) -> bytes:
     """Return the 64 bytes to sign; raise `UndefinedTerm` for terms the contexts lack."""
-    config = {k: v for k, v in options.items() if k != "proofValue"}
-    if "@context" in config and not _starts_with(document.get("@context"), config["@context"]):
-        raise ProofError("the document's @context does not start with the proof's @context")
-    check_terms(document, loader=loader)
-    if "@context" in config:
-        canonical_proof_config(config, loader=loader)
-    else:
-        canonical_proof_config({**config, "@context": document.get("@context")}, loader=loader)
-    return hashlib.sha256(jcs(config)).digest() + hashlib.sha256(jcs(document)).digest()
+    return cryptosuite.create_verify_data(document, options, loader=loader)
 
 
 def _starts_with(document_context: Any, proof_context: Any) -> bool:
-    def as_list(value: Any) -> list[Any]:
-        return value if isinstance(value, list) else [value]
-
-    prefix = as_list(proof_context)
-    return as_list(document_context)[: len(prefix)] == prefix
+    """Whether the document's `@context` begins with the proof's (a lone value, even null, is one)."""
+    prefix = proof_context if isinstance(proof_context, list) else [proof_context]
+    whole = document_context if isinstance(document_context, list) else [document_context]
+    return whole[: len(prefix)] == prefix

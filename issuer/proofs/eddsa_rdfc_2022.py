@@ -3,14 +3,15 @@
 hashData = SHA-256(canonical proof configuration) || SHA-256(canonical document),
 where the proof configuration is the proof without `proofValue`, given the
 document's `@context` for hashing only. The deprecated name `eddsa-2022`
-uses the same algorithm.
+(`legacy`) uses the same algorithm, for verification only.
 """
 
-import hashlib
+from dataclasses import replace
 from typing import Any
 
 from issuer.jsonld.canonical import canonicalize
 from issuer.jsonld.loader import DocumentLoader
+from issuer.proofs.cryptosuite import Cryptosuite
 from issuer.proofs.proof_config import canonical_proof_config
 
 NAME = "eddsa-rdfc-2022"
@@ -24,11 +25,24 @@ def proof_configuration(document: dict[str, Any], options: dict[str, Any]) -> di
     return config
 
 
+def canonize(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
+    """Return the RDFC-1.0 canonical N-Quads of `document`."""
+    return canonicalize(document, loader=loader).encode()
+
+
+def canonize_proof_config(
+    document: dict[str, Any], options: dict[str, Any], loader: DocumentLoader | None
+) -> bytes:
+    """Return the canonical N-Quads of the proof configuration."""
+    return canonical_proof_config(proof_configuration(document, options), loader=loader).encode()
+
+
+cryptosuite = Cryptosuite(NAME, canonize, canonize_proof_config)
+legacy = replace(cryptosuite, name=LEGACY_NAME, signs=False)
+
+
 def hash_data(
     document: dict[str, Any], options: dict[str, Any], *, loader: DocumentLoader | None = None
 ) -> bytes:
     """Return the 64 bytes to sign: proof configuration hash, then document hash."""
-    config = proof_configuration(document, options)
-    proof_hash = hashlib.sha256(canonical_proof_config(config, loader=loader).encode()).digest()
-    document_hash = hashlib.sha256(canonicalize(document, loader=loader).encode()).digest()
-    return proof_hash + document_hash
+    return cryptosuite.create_verify_data(document, options, loader=loader)

@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from issuer.model.spec import STATUS_CONTEXT_V1, VC_V1_CONTEXT
 from issuer.model.status import BitstringStatusListEntry, StatusPurpose
 from issuer.store.status_lists import StatusSlot, list_id
 
@@ -17,10 +18,6 @@ if TYPE_CHECKING:
 
 SignFunction = Callable[[dict[str, Any], str, datetime], dict[str, Any]]
 """Signs a document with a cryptosuite at a time; returns the signed copy."""
-
-
-STATUS_CONTEXT_V1 = "https://www.w3.org/ns/credentials/status/v1"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 
 def new_credential_id() -> str:

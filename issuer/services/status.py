@@ -14,6 +14,7 @@ from typing import Any, Literal
 from issuer.errors import Conflict, NotFound
 from issuer.model.base import VC_V2_CONTEXT
 from issuer.model.credential import format_datetime_z
+from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.signing import SignFunction, serialize
 from issuer.status.bitstring import StatusBits
 from issuer.store.credentials import StoredCredential
@@ -97,7 +98,7 @@ class StatusService:
             bits=stored.bits,
             valid_from=stored.updated_at,
         )
-        return serialize(self._sign(unsigned, "eddsa-rdfc-2022", now))
+        return serialize(self._sign(unsigned, DEFAULT_SUITE, now))
 
     def change(
         self, credential_url: str, action: StatusAction, *, now: datetime, actor: str

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from issuer.errors import NotFound
 from issuer.frameworks.mapping import framework_name
 from issuer.model.achievement import Profile
+from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.signing import SignFunction
 from issuer.store.credentials import CredentialStore, StoredCredential
@@ -160,7 +161,7 @@ class WalletService:
             achievements=extra,
             valid_from=now,
         )
-        return self._sign(document, "eddsa-rdfc-2022", now)
+        return self._sign(document, DEFAULT_SUITE, now)
 
     def badge(self, stored: StoredCredential, kind: Literal["png", "svg"]) -> bytes:
         """Return the credential's badge image with the credential (as signed) baked in."""

@@ -4,7 +4,7 @@
         clr_id="urn:uuid:…", issuer=profile, name="…", credentials=[vc, …],
         achievements=[level achievement, …], valid_from=now,
     )
-    signed = sign(clr, "eddsa-rdfc-2022", now)
+    signed = sign(clr, DEFAULT_SUITE, now)  # issuer.proofs.suites
 
 Contexts in the order CLR requires: VC 2.0, CLR 2.0.1, OB 3.0.3 (then the OB extensions
 context, which defines the `1EdTechJsonSchemaValidator2019` type of `credentialSchema`).
@@ -17,8 +17,8 @@ association from each statement achievement to its level achievement.
 from datetime import datetime
 from typing import Any
 
-from issuer.model.base import CLR_V2_CONTEXT, OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT
 from issuer.model.credential import format_datetime_z
+from issuer.model.spec import CLR_V2_CONTEXT, OB_EXTENSIONS_CONTEXT, OB_V3_CONTEXT, VC_V2_CONTEXT
 from issuer.schemas import CLR_CREDENTIAL
 
 CLR_CONTEXTS = [VC_V2_CONTEXT, CLR_V2_CONTEXT, OB_V3_CONTEXT, OB_EXTENSIONS_CONTEXT]

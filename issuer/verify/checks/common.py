@@ -5,13 +5,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from issuer.model.spec import VC_V1_CONTEXT as VC_V1_CONTEXT
+from issuer.model.spec import VC_V2_CONTEXT as VC_V2_CONTEXT
+from issuer.model.spec import as_list as as_list
 from issuer.model.verification import CheckResult
 from issuer.schemas import CLR_CREDENTIAL, OB_ACHIEVEMENT_CREDENTIAL
 
 log = logging.getLogger(__name__)
-
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
@@ -71,13 +71,6 @@ class ProofOutcome:
 
     check: CheckResult
     controller: str | None = None
-
-
-def as_list(value: Any) -> list[Any]:
-    """Return `value` as a list: [] for None, itself for a list, else [value]."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def types_of(node: Any) -> list[str]:

@@ -3,10 +3,9 @@
 from collections.abc import Iterable
 from typing import Any
 
-from issuer.errors import ContextNotAvailable, IssuerError
+from issuer.errors import ContextNotAvailable, IssuerError, ProofError
 from issuer.jsonld import UndefinedTerm
 from issuer.model.verification import CheckResult
-from issuer.proofs.errors import ProofError
 from issuer.verify.checks.common import (
     INVALID_CHALLENGE_ERROR,
     INVALID_DOMAIN_ERROR,

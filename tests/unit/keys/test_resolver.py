@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 
+from issuer.errors import ProofError
 from issuer.keys.did import RELATIONSHIPS, did_key_for, multikey_method
 from issuer.keys.ed25519 import KeyPair
 from issuer.keys.resolver import make_key_resolver
-from issuer.proofs.errors import ProofError
 
 PAIR = KeyPair.from_seed(b"\x11" * 32)
 OTHER = KeyPair.from_seed(b"\x22" * 32)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from issuer.errors import ContextNotAvailable, InvalidInput
+from issuer.errors import ContextNotAvailable, InvalidInput, ProofError
 from issuer.jsonld import UndefinedTerm
 from issuer.jsonld.reference import normalize_plain
 from issuer.keys.did import controller_document, did_key_for
@@ -15,10 +15,9 @@ from issuer.keys.ed25519 import KeyPair
 from issuer.keys.multibase import encode_base58btc
 from issuer.keys.resolver import make_key_resolver
 from issuer.keys.signer import Signer
+from issuer.model.spec import DATA_INTEGRITY_V1_CONTEXT, DATA_INTEGRITY_V2_CONTEXT
 from issuer.proofs import CRYPTOSUITES, add_proof, verify_proof
-from issuer.proofs.data_integrity import DATA_INTEGRITY_V1_CONTEXT, DATA_INTEGRITY_V2_CONTEXT
 from issuer.proofs.eddsa_rdfc_2022 import hash_data as rdfc_hash_data
-from issuer.proofs.errors import ProofError
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 PAIR = KeyPair.from_seed(hashlib.sha256(b"issuer").digest())

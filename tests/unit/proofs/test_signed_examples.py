@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from issuer.errors import ProofError
 from issuer.keys.did import multikey_method
 from issuer.keys.resolver import make_key_resolver
 from issuer.proofs import verify_proof
-from issuer.proofs.errors import ProofError
 
 SIGNED = Path(__file__).parents[2] / "vectors" / "signed"
 

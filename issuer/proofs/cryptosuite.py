@@ -1,0 +1,65 @@
+"""The shape of a cryptosuite: one small object that `data_integrity` drives.
+
+A suite names itself, the proof `type` that carries it, how it canonicalizes
+the document and the proof configuration, its hash, and its signature check
+(Digital Bazaar's `{name, canonize, createVerifier, requiredAlgorithm}`).
+The table of suites is `issuer.proofs.suites`.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from issuer.errors import ProofError
+from issuer.jsonld.loader import DocumentLoader
+from issuer.model.spec import DATA_INTEGRITY_PROOF
+
+Document = dict[str, Any]
+Canonize = Callable[[Document, DocumentLoader | None], bytes]
+"""Transform a document (without `proof`) to the bytes its hash covers."""
+CanonizeProofConfig = Callable[[Document, Document, DocumentLoader | None], bytes]
+"""Given the document and the proof options, return the canonical proof configuration."""
+Configure = Callable[[Document, Document], Document]
+"""Given the document and the proof options, return the proof options to sign."""
+
+
+def sha256(data: bytes) -> bytes:
+    """Return the SHA-256 digest of `data`."""
+    return hashlib.sha256(data).digest()
+
+
+def same_options(document: Document, options: Document) -> Document:
+    """Return `options` as given (most suites add nothing to the proof)."""
+    return options
+
+
+@dataclass(frozen=True, slots=True)
+class Cryptosuite:
+    """One cryptosuite. `signs=False` marks a suite we only verify (deprecated names)."""
+
+    name: str
+    canonize: Canonize
+    canonize_proof_config: CanonizeProofConfig
+    configure: Configure = same_options
+    proof_type: str = DATA_INTEGRITY_PROOF
+    hash: Callable[[bytes], bytes] = sha256
+    signs: bool = True
+    required_algorithm: str = "Ed25519"
+
+    def create_verify_data(
+        self, document: Document, options: Document, *, loader: DocumentLoader | None = None
+    ) -> bytes:
+        """Return hash(canonical proof configuration) || hash(canonical document)."""
+        config = self.canonize_proof_config(document, options, loader)
+        return self.hash(config) + self.hash(self.canonize(document, loader))
+
+    def verify(self, public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> None:
+        """Raise `ProofError` unless `signature` is `public_key`'s over `data`."""
+        try:
+            public_key.verify(signature, data)
+        except InvalidSignature:
+            raise ProofError("the signature does not verify") from None
