@@ -17,6 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from issuer.model.api import Cryptosuite
+
 Auth = Literal["bearer", "session", "public"]
 """`bearer`: `Authorization: Bearer <token>`; `session`: the console's signed-in cookie."""
 
@@ -153,7 +155,7 @@ class RosterUpload(_Fields):
     roster: bytes = Field(description="The roster CSV (UTF-8)")
     replace: Literal["true", "false"] | None = None
     dry_run: Literal["true", "false"] | None = Field(None, alias="dryRun")
-    cryptosuite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022"] | None = None
+    cryptosuite: Cryptosuite | None = None
 
 
 class ConsoleRosterUpload(RosterUpload):
