@@ -24,11 +24,23 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 
 def test_installed_wheel_inits_issues_and_verifies_outside_the_repository(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ISSUER_", "PYTHON", "VIRTUAL"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("ISSUER_", "PYTHON", "VIRTUAL"))
+    }
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     dist = tmp_path / "dist"
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(PROJECT_ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(dist),
+            str(PROJECT_ROOT),
+        ],
         tmp_path,
         env,
     )
@@ -43,7 +55,9 @@ def test_installed_wheel_inits_issues_and_verifies_outside_the_repository(tmp_pa
     work.mkdir()
     cli = str(prefix / "bin" / "ler-issuer")
     where = _run(
-        [str(python), "-c", "import issuer.paths as p; print(p.CONTEXTS, p.INSTANCE_DIR)"], work, env
+        [str(python), "-c", "import issuer.paths as p; print(p.CONTEXTS, p.INSTANCE_DIR)"],
+        work,
+        env,
     )
     assert str(prefix) in where.split()[0] and str(PROJECT_ROOT) not in where
     assert where.split()[1] == str(work / "instance")
@@ -57,7 +71,17 @@ def test_installed_wheel_inits_issues_and_verifies_outside_the_repository(tmp_pa
 
     issued = json.loads(
         _run(
-            [cli, "issue", "-f", "43-4021.00", "-l", "Emerging", "--email", "a@example.org", "--json"],
+            [
+                cli,
+                "issue",
+                "-f",
+                "43-4021.00",
+                "-l",
+                "Emerging",
+                "--email",
+                "a@example.org",
+                "--json",
+            ],
             work,
             env,
         )

@@ -45,8 +45,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "cd2a14909c51a21c",
     ),
     "jsonld.JsonLdProcessor._expand_index_map": (
-        "(self, active_ctx, active_property, value, index_key, as_graph, property_index, "
-        "options)",
+        "(self, active_ctx, active_property, value, index_key, as_graph, property_index, options)",
         "e072d9e3c3707ba8",
     ),
     "jsonld.JsonLdProcessor._create_node_map": (
@@ -114,7 +113,9 @@ def check_pyld() -> list[str]:
     except PackageNotFoundError:
         installed = "unknown"
     if installed.split(".")[:2] != PYLD_MINOR.split("."):
-        problems.append(f"pyld {installed} is installed; the fast path was written for {PYLD_MINOR}")
+        problems.append(
+            f"pyld {installed} is installed; the fast path was written for {PYLD_MINOR}"
+        )
     for name, (expected, digest) in EXPECTED.items():
         try:
             function = _resolve(name)
