@@ -94,7 +94,7 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
                 roster, options=BatchOptions(), source_name="bench.csv", actor="bench", now=now
             )
             checked = time.perf_counter()
-            done = services.batches.run(batch.id, workers=workers, chunk_size=chunk_size)
+            done = services.in_process.run(batch.id, workers=workers, chunk_size=chunk_size)
             finished = time.perf_counter()
             parent_cpu = time.process_time() - cpu
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -159,19 +159,21 @@ def signing_ceiling(count: int, workers: int, chunk_size: int) -> float:
             cryptosuite="eddsa-rdfc-2022",
             now=now,
         )
+        slots = [StatusSlot(1, n) for n in range(count)]
         specs = [
             CredentialSpec(
                 credential_id=str(uuid.uuid4()),
                 achievement=statements[f"emerging-{1 + n % 10:02d}"],
                 recipient=Recipient(email=f"learner{n:05d}@example.org", name=f"Learner {n}"),
-                slot=StatusSlot(1, n),
             )
             for n in range(count)
         ]
-        with signing_pool(services.batches._signer_ref(), workers=workers) as pool:
+        with signing_pool(services.signer_ref(), workers=workers) as pool:
             started = time.perf_counter()
             futures = [
-                pool.submit(sign_chunk, context, specs[i : i + chunk_size])
+                pool.submit(
+                    sign_chunk, context, specs[i : i + chunk_size], slots[i : i + chunk_size]
+                )
                 for i in range(0, count, chunk_size)
             ]
             for future in futures:

@@ -65,6 +65,8 @@ class Services:
     batch_runner: BatchRunner
     """Where submitted batches run: the Redis queue when configured, else `in_process`."""
     in_process: InProcessRunner
+    signer_ref: Callable[[], SignerRef]
+    """Where signing worker processes find the active key."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -99,7 +101,7 @@ def build_services(settings: Settings) -> Services:
         credentials=credentials,
         status_lists=status_lists,
         uow=uow,
-        signing=InProcessSigning(sign),
+        signing=InProcessSigning(sign, base_url=settings.base_url),
     )
     status = StatusService(
         uow=uow,
@@ -182,6 +184,7 @@ def build_services(settings: Settings) -> Services:
         audit=AuditLog(engine),
         batch_runner=batch_runner,
         in_process=in_process,
+        signer_ref=signer_ref,
     )
 
 

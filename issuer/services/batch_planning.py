@@ -14,7 +14,9 @@ from issuer.frameworks.mapping import FrameworkAchievements, achieved_level_resu
 from issuer.frameworks.structure import Framework
 from issuer.model.achievement import Achievement
 from issuer.model.credential import Result
+from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.awards import (
+    Selection,
     dedupe_key,
     recipient_key,
     resolve_demonstrated,
@@ -24,7 +26,7 @@ from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.roster import Roster, RosterRow, RowProblem
 from issuer.store.protocols import CredentialReader
 
-CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+CRYPTOSUITES = SIGNING_SUITES
 
 
 class RosterProblems(InvalidInput):
@@ -45,7 +47,7 @@ class BatchOptions:
     """How to run a batch."""
 
     replace: bool = False
-    cryptosuite: str = "eddsa-rdfc-2022"
+    cryptosuite: str = DEFAULT_SUITE
 
     def __post_init__(self) -> None:
         if self.cryptosuite not in CRYPTOSUITES:
@@ -60,7 +62,7 @@ class BatchOptions:
         """Return the options stored by `to_json`."""
         return cls(
             replace=bool(data.get("replace")),
-            cryptosuite=data.get("cryptosuite", "eddsa-rdfc-2022"),
+            cryptosuite=data.get("cryptosuite", DEFAULT_SUITE),
         )
 
 
@@ -122,6 +124,7 @@ class BatchPlanner:
         bad = {p.row for p in problems}
         frameworks: dict[str, tuple[Framework, FrameworkAchievements] | str] = {}
         level_results: dict[tuple[str, str], Result] = {}
+        selected: dict[tuple[str, frozenset[str]], list[Selection]] = {}
         planned: list[PlannedCredential] = []
         first_row: dict[str, int] = {}
         for row in roster.rows:
@@ -137,7 +140,10 @@ class BatchPlanner:
             if found or row.number in bad:
                 continue
             recipient = recipient_key(Recipient(email=row.email, did=row.did))
-            for selection in selections_for(framework, achievements, chosen):
+            chosen_key = (framework.id, frozenset(chosen))  # rows of a cohort repeat themselves
+            if chosen_key not in selected:
+                selected[chosen_key] = selections_for(framework, achievements, chosen)
+            for selection in selected[chosen_key]:
                 key = dedupe_key(framework.id, selection.achievement.id, recipient)
                 results: tuple[Result, ...] = ()
                 if selection.level is not None:

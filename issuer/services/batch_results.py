@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, cast
 
 from issuer.frameworks.structure import slugify
 from issuer.services.batch_planning import BatchPlanner, PlannedCredential
@@ -262,7 +262,8 @@ class ChunkSink(io.RawIOBase):
 def stream_wallets_zip(results: list[RowResult], **options: Any) -> Iterator[bytes]:
     """Yield the zip's bytes learner by learner (for a streamed HTTP response)."""
     sink = ChunkSink()
-    for _ in write_wallets_zip(sink, results, **options):
+    # a RawIOBase is a binary stream to zipfile (typeshed types `out` as IO[bytes])
+    for _ in write_wallets_zip(cast(BinaryIO, sink), results, **options):
         data = sink.take()
         if data:
             yield data

@@ -26,6 +26,7 @@ from issuer.services.batch_signing import (
 )
 from issuer.services.issuing import Draft, IssuedRecord, Issuer
 from issuer.services.roster import Roster, RosterRow
+from issuer.services.signing import new_credential_id
 from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.protocols import CredentialReader, Transaction
 
@@ -213,19 +214,20 @@ class BatchExecutor:
 
 def _draft(credential: PlannedCredential, batch_id: str) -> Draft:
     row = credential.row
-    draft = Draft(
-        framework_id=credential.framework_id,
-        achievement_id=credential.achievement.id,
-        recipient_key=credential.recipient_key,
-        dedupe_key=credential.dedupe_key,
-        batch_id=batch_id,
-    )
     spec = CredentialSpec(
-        credential_id=draft.credential_id,
+        credential_id=new_credential_id(),
         achievement=credential.achievement,
         recipient=Recipient(email=row.email, did=row.did, name=row.name),
         results=credential.results,
         evidence=(Evidence(id=row.evidence),) if row.evidence else (),
         narrative=row.narrative,
     )
-    return Draft(**{**draft.__dict__, "compose": spec})
+    return Draft(
+        compose=spec,
+        credential_id=spec.credential_id,
+        framework_id=credential.framework_id,
+        achievement_id=credential.achievement.id,
+        recipient_key=credential.recipient_key,
+        dedupe_key=credential.dedupe_key,
+        batch_id=batch_id,
+    )

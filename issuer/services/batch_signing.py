@@ -6,7 +6,7 @@ into signed JSON text. Small batches are signed in the calling process instead, 
 the pool's start-up.
 
     with signing_pool(ref, workers=2) as pool:
-        future = pool.submit(sign_chunk, context, specs)   # -> list[SignedCredential]
+        future = pool.submit(sign_chunk, context, specs, slots)   # -> list[Signed]
 """
 
 import multiprocessing
@@ -26,10 +26,12 @@ from issuer.keys.signer import Signer
 from issuer.keys.store import KeyStore
 from issuer.model.achievement import Achievement, Profile
 from issuer.model.credential import Evidence, Result
+from issuer.model.status import StatusPurpose
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import award_document
 from issuer.services.issuing import Signed, ToSign
-from issuer.services.signing import serialize, with_status
+from issuer.services.signing import serialize, status_entry, with_status
+from issuer.store.status_lists import StatusSlot
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class ChunkContext:
     issuer: Profile
     cryptosuite: str
     now: datetime
+    status_purpose: StatusPurpose = "revocation"
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,10 @@ class CredentialSpec:
     credential_id: str
     achievement: Achievement
     recipient: Recipient
-    status: dict[str, Any] | None = None
-    """The credentialStatus entry (from the pipeline's status allocation)."""
     results: tuple[Result, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     narrative: str | None = None
     valid_until: datetime | None = None
-
-
-SignedCredential = Signed
 
 
 _process_signer: Signer | None = None
@@ -83,14 +81,18 @@ def _load_signer(ref: SignerRef) -> None:
 
 
 def sign_chunk(
-    context: ChunkContext, specs: list[CredentialSpec], signer: Signer | None = None
-) -> list[SignedCredential]:
-    """Compose and sign each spec (in a worker: with the process's signer)."""
+    context: ChunkContext,
+    specs: list[CredentialSpec],
+    slots: list[StatusSlot | None] | None = None,
+    signer: Signer | None = None,
+) -> list[Signed]:
+    """Compose each spec, add the credentialStatus entry of its status-list slot (`slots`, in
+    order), sign it (in a worker: with the process's signer)."""
     signer = signer or _process_signer
     if signer is None:
         raise RuntimeError("sign_chunk needs a signer: run it in a signing_pool")
     out = []
-    for spec in specs:
+    for spec, slot in zip(specs, slots or [None] * len(specs), strict=True):
         try:
             document = award_document(
                 credential_url=f"{context.base_url}/credentials/{spec.credential_id}",
@@ -103,14 +105,15 @@ def sign_chunk(
                 narrative=spec.narrative,
                 results=list(spec.results) or None,
             )
-            if spec.status is not None:
-                document = with_status(document, spec.status)
+            if slot is not None:
+                entry = status_entry(context.base_url, slot, context.status_purpose)
+                document = with_status(document, entry)
             signed = add_proof(
                 document, signer, created=context.now, cryptosuite=context.cryptosuite
             )
-            out.append(SignedCredential(spec.credential_id, serialize(signed)))
+            out.append(Signed(spec.credential_id, serialize(signed)))
         except InvalidInput as err:
-            out.append(SignedCredential(spec.credential_id, None, str(err)))
+            out.append(Signed(spec.credential_id, None, str(err)))
     return out
 
 
@@ -174,17 +177,22 @@ class PoolSigning:
         self._issuer = issuer
 
     def submit(
-        self, items: list[ToSign], *, cryptosuite: str, now: datetime
+        self,
+        items: list[ToSign],
+        *,
+        cryptosuite: str,
+        status_purpose: StatusPurpose | None,
+        now: datetime,
     ) -> Future[list[Signed]]:
         context = ChunkContext(
-            base_url=self._base_url, issuer=self._issuer, cryptosuite=cryptosuite, now=now
+            base_url=self._base_url,
+            issuer=self._issuer,
+            cryptosuite=cryptosuite,
+            now=now,
+            status_purpose=status_purpose or "revocation",
         )
-        specs = [_spec(item) for item in items]
-        return self._pool.submit(sign_chunk, context, specs)
-
-
-def _spec(item: ToSign) -> CredentialSpec:
-    spec = item.draft.compose
-    if not isinstance(spec, CredentialSpec):
-        raise TypeError("batch signing needs each draft's CredentialSpec as `compose`")
-    return CredentialSpec(**{**spec.__dict__, "status": item.status})
+        specs = [item.draft.compose for item in items]
+        if not all(isinstance(spec, CredentialSpec) for spec in specs):
+            raise TypeError("batch signing needs each draft's CredentialSpec as `compose`")
+        slots = [item.slot if status_purpose else None for item in items]
+        return self._pool.submit(sign_chunk, context, specs, slots)

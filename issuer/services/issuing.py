@@ -26,7 +26,7 @@ from typing import Any, Literal, Protocol
 
 from issuer.errors import InvalidInput
 from issuer.model.status import StatusPurpose
-from issuer.services.signing import new_credential_id, status_entry
+from issuer.services.signing import new_credential_id
 from issuer.services.status import revoke_in_transaction
 from issuer.store.credentials import StoredCredential
 from issuer.store.errors import AlreadyIssued
@@ -42,7 +42,7 @@ ATTEMPTS = 3
 """How often a chunk is stored when concurrent issuers keep storing some of it first."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Draft:
     """A credential to issue, and what is stored beside it.
 
@@ -61,12 +61,12 @@ class Draft:
     valid_until: datetime | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ToSign:
-    """A draft to sign, with the credentialStatus entry to add to it (if any)."""
+    """A draft to sign, and its status-list index (None: no credentialStatus entry)."""
 
     draft: Draft
-    status: dict[str, Any] | None
+    slot: StatusSlot | None
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,18 @@ class Signed:
 
 
 class Signing(Protocol):
-    """Signs drafts: at once in this process, or later in worker processes (the future)."""
+    """Signs drafts: at once in this process, or later in worker processes (the future).
+
+    Each item's `slot` becomes its credentialStatus entry (`signing.status_entry`) for
+    `status_purpose` before it is signed."""
 
     def submit(
-        self, items: list[ToSign], *, cryptosuite: str, now: datetime
+        self,
+        items: list[ToSign],
+        *,
+        cryptosuite: str,
+        status_purpose: StatusPurpose | None,
+        now: datetime,
     ) -> Future[list[Signed]]: ...
 
 
@@ -191,10 +199,13 @@ class Issuer:
         for chunk in chunks:
             prepared = self._prepare(chunk, policy, status_purpose, now)
             items = [
-                ToSign(draft, self._entry(slot, status_purpose))
+                ToSign(draft, slot)
                 for draft, slot in zip(prepared.todo, prepared.slots, strict=True)
             ]
-            in_flight.append((prepared, signing.submit(items, cryptosuite=cryptosuite, now=now)))
+            future = signing.submit(
+                items, cryptosuite=cryptosuite, status_purpose=status_purpose, now=now
+            )
+            in_flight.append((prepared, future))
             while len(in_flight) > ahead:
                 yield self._store(
                     *in_flight.popleft(),
@@ -215,13 +226,6 @@ class Issuer:
                 actor,
                 in_transaction,
             )
-
-    def _entry(
-        self, slot: StatusSlot | None, purpose: StatusPurpose | None
-    ) -> dict[str, Any] | None:
-        if slot is None or purpose is None:
-            return None
-        return status_entry(self._base_url, slot, purpose)
 
     def _prepare(
         self,

@@ -56,11 +56,17 @@ class InProcessSigning:
 
     A signing error is raised from the future (to the caller of `Issuer.issue`)."""
 
-    def __init__(self, sign: SignFunction) -> None:
+    def __init__(self, sign: SignFunction, *, base_url: str) -> None:
         self._sign = sign
+        self._base_url = base_url
 
     def submit(
-        self, items: list["ToSign"], *, cryptosuite: str, now: datetime
+        self,
+        items: list["ToSign"],
+        *,
+        cryptosuite: str,
+        status_purpose: StatusPurpose | None,
+        now: datetime,
     ) -> Future[list["Signed"]]:
         from issuer.services.issuing import Signed
 
@@ -71,8 +77,9 @@ class InProcessSigning:
                 document = item.draft.document
                 if document is None:
                     raise ValueError("in-process signing needs each draft's document")
-                if item.status is not None:
-                    document = with_status(document, item.status)
+                if item.slot is not None and status_purpose is not None:
+                    entry = status_entry(self._base_url, item.slot, status_purpose)
+                    document = with_status(document, entry)
                 signed = self._sign(document, cryptosuite, now)
                 out.append(Signed(item.draft.credential_id, serialize(signed)))
             future.set_result(out)

@@ -35,6 +35,7 @@ from flask import (
     url_for,
 )
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.wrappers import Response as BaseResponse
 
 from issuer.errors import Conflict, InvalidInput
 from issuer.model.api import (
@@ -103,7 +104,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         form = request.form
         options = BatchOptionsBody(
             replace=form.get("replace", "").lower() in TRUE,
-            dryRun=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
+            dry_run=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
             cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",
         )
         return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
@@ -111,7 +112,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         args = request.args
         options = BatchOptionsBody(
             replace=args.get("replace", "").lower() in TRUE,
-            dryRun=args.get("dryRun", "").lower() in TRUE,
+            dry_run=args.get("dryRun", "").lower() in TRUE,
         )
         return read_csv(_csv_bytes(request.get_data())), options, "roster.csv"
     if request.is_json:
@@ -267,7 +268,7 @@ def console_page() -> str:
 )
 @bp.post("/issue/batches")
 @signed_in
-def console_submit() -> Response | tuple[str, int] | str:
+def console_submit() -> BaseResponse | tuple[str, int] | str:
     """Check the uploaded roster (dry run) or start issuing it."""
     check_csrf()
     try:
