@@ -21,6 +21,7 @@ from issuer.model.achievement import Achievement, Profile
 from issuer.model.base import OB_EXTENSIONS_CONTEXT
 from issuer.model.credential import CredentialSchema, Evidence, Result, normalize_email
 from issuer.model.status import StatusPurpose
+from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.issuing import Draft, Issuer
 from issuer.store.credentials import StoredCredential
@@ -37,7 +38,7 @@ class AwardRequest:
     evidence: tuple[Evidence, ...] = ()
     narrative: str | None = None
     valid_until: datetime | None = None
-    cryptosuite: str = "eddsa-rdfc-2022"
+    cryptosuite: str = DEFAULT_SUITE
     status_purpose: StatusPurpose = "revocation"
     """ "suspension": the credentials can be suspended and reinstated (and still revoked)."""
 
