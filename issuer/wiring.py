@@ -49,6 +49,8 @@ class Services:
     tokens: TokenStore
     credentials: CredentialStore
     status_lists: StatusListStore
+    uow: SqlUnitOfWork
+    """`with uow() as tx:` one write transaction over the stores."""
     issuer: Issuer
     """The one issuance pipeline (awards, the VC API and batches issue through it)."""
     vc_issue: VcApiIssuance
@@ -147,6 +149,7 @@ def build_services(settings: Settings) -> Services:
         tokens=TokenStore(engine),
         credentials=credentials,
         status_lists=status_lists,
+        uow=uow,
         issuer=issuer,
         vc_issue=VcApiIssuance(
             base_url=settings.base_url,

@@ -57,7 +57,7 @@ def issue(
     if not email and not did:
         raise click.UsageError("give the learner's --email or --did")
     services = state.services
-    ensure_key(services.keys, services.engine, now=datetime.now(UTC), actor="cli")
+    ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="cli")
     result = services.awards.award(
         AwardRequest(
             framework=framework,

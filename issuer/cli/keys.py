@@ -60,9 +60,7 @@ def list_keys(state: CliState, as_json: bool) -> None:
 def generate(state: CliState) -> None:
     """Create the first key (fails if one exists; use `rotate` to replace it)."""
     identity = _identity(state)
-    key = generate_key(
-        identity.key_store, state.services.engine, now=datetime.now(UTC), actor="cli"
-    )
+    key = generate_key(identity.key_store, state.services.uow, now=datetime.now(UTC), actor="cli")
     click.echo(f"created {key.id} ({key.public_multibase})")
     click.echo(f"issuer: {identity.did}")
 
@@ -73,7 +71,7 @@ def rotate(state: CliState) -> None:
     """Retire the active key and make a new one active; retired keys still verify."""
     identity = _identity(state)
     before = identity.key_store.active()
-    key = rotate_key(identity.key_store, state.services.engine, now=datetime.now(UTC), actor="cli")
+    key = rotate_key(identity.key_store, state.services.uow, now=datetime.now(UTC), actor="cli")
     click.echo(f"retired {before.id}; {key.id} is now active ({key.public_multibase})")
     click.echo(f"issuer: {identity.did}")
     if identity.did_method == "key":

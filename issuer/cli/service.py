@@ -30,7 +30,7 @@ def init(state: CliState, seeds: Path | None) -> None:
         with as_file(seed) as path:
             framework, outcome = services.frameworks.import_file(path, now=now)
         click.echo(f"framework {framework.id} ({framework.title}): {outcome}")
-    key = ensure_key(services.keys, services.engine, now=now, actor="cli")
+    key = ensure_key(services.keys, services.uow, now=now, actor="cli")
     click.echo(f"issuer key {key.id} (active since {key.created:%Y-%m-%d})")
     click.echo(f"issuer: {services.identity.did}")
 

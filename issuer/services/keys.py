@@ -3,14 +3,12 @@
 from datetime import datetime
 
 from issuer.keys.store import IssuerKey, KeyStore
-from issuer.store.audit import record_event
-from issuer.store.database import Engine
+from issuer.store.protocols import UnitOfWork
 
 
-def _audit(engine: Engine, action: str, key: IssuerKey, *, actor: str, now: datetime) -> None:
-    with engine.begin() as conn:
-        record_event(
-            conn,
+def _audit(uow: UnitOfWork, action: str, key: IssuerKey, *, actor: str, now: datetime) -> None:
+    with uow() as tx:
+        tx.audit.record(
             at=now,
             actor=actor,
             action=action,
@@ -19,24 +17,24 @@ def _audit(engine: Engine, action: str, key: IssuerKey, *, actor: str, now: date
         )
 
 
-def ensure_key(keys: KeyStore, engine: Engine, *, now: datetime, actor: str) -> IssuerKey:
+def ensure_key(keys: KeyStore, uow: UnitOfWork, *, now: datetime, actor: str) -> IssuerKey:
     """Return the active key, creating (and auditing) the first one if there is none."""
     had_keys = bool(keys.all())
     key = keys.ensure(now=now)
     if not had_keys:
-        _audit(engine, "key-generate", key, actor=actor, now=now)
+        _audit(uow, "key-generate", key, actor=actor, now=now)
     return key
 
 
-def generate_key(keys: KeyStore, engine: Engine, *, now: datetime, actor: str) -> IssuerKey:
+def generate_key(keys: KeyStore, uow: UnitOfWork, *, now: datetime, actor: str) -> IssuerKey:
     """Create the first key (`Conflict` if one exists) and audit it."""
     key = keys.generate(now=now)
-    _audit(engine, "key-generate", key, actor=actor, now=now)
+    _audit(uow, "key-generate", key, actor=actor, now=now)
     return key
 
 
-def rotate_key(keys: KeyStore, engine: Engine, *, now: datetime, actor: str) -> IssuerKey:
+def rotate_key(keys: KeyStore, uow: UnitOfWork, *, now: datetime, actor: str) -> IssuerKey:
     """Retire the active key, make a new one active, and audit it."""
     key = keys.rotate(now=now)
-    _audit(engine, "key-rotate", key, actor=actor, now=now)
+    _audit(uow, "key-rotate", key, actor=actor, now=now)
     return key

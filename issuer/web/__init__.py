@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     services = build_services(settings)
-    ensure_key(services.keys, services.engine, now=datetime.now(UTC), actor="service start")
+    ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="service start")
     app.extensions[EXTENSION_KEY] = services
 
     from issuer.web import (
