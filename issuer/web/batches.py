@@ -45,6 +45,7 @@ from issuer.model.api import (
     BatchStatusBody,
 )
 from issuer.model.credential import format_datetime_z
+from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.batch_results import stream_wallets_zip, summary_csv
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv, read_rows, template_csv
@@ -105,7 +106,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         options = BatchOptionsBody(
             replace=form.get("replace", "").lower() in TRUE,
             dry_run=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
-            cryptosuite=form.get("cryptosuite") or "eddsa-rdfc-2022",
+            cryptosuite=form.get("cryptosuite") or DEFAULT_SUITE,
         )
         return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
     if request.mimetype == "text/csv":
