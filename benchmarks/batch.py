@@ -90,11 +90,19 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
             cpu = time.process_time()
             started = time.perf_counter()
             roster = read_csv(data)
+            plan = services.batches.plan(roster)  # as `issue-batch` does: planned once
             batch, _ = services.batches.submit(
-                roster, options=BatchOptions(), source_name="bench.csv", actor="bench", now=now
+                roster,
+                options=BatchOptions(),
+                source_name="bench.csv",
+                actor="bench",
+                now=now,
+                plan=plan,
             )
             checked = time.perf_counter()
-            done = services.in_process.run(batch.id, workers=workers, chunk_size=chunk_size)
+            done = services.in_process.run(
+                batch.id, workers=workers, chunk_size=chunk_size, plan=plan
+            )
             finished = time.perf_counter()
             parent_cpu = time.process_time() - cpu
             after = resource.getrusage(resource.RUSAGE_CHILDREN)

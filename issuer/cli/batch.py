@@ -91,9 +91,15 @@ def issue_batch(
         _dry_run(services, name, parsed, options, as_json)
         return
     services.keys.ensure()
+    plan = services.batches.plan(parsed)
     try:
         batch, resumed = services.batches.submit(
-            parsed, options=options, source_name=roster.name, actor="cli", now=datetime.now(UTC)
+            parsed,
+            options=options,
+            source_name=roster.name,
+            actor="cli",
+            now=datetime.now(UTC),
+            plan=plan,
         )
     except RosterProblems as err:
         raise click.ClickException(f"{name}: {err}") from err
@@ -108,7 +114,12 @@ def issue_batch(
     else:
         with _Progress(batch.credential_count) as update:
             batch = services.in_process.run(
-                batch.id, actor="cli", workers=workers, chunk_size=chunk_size, progress=update
+                batch.id,
+                actor="cli",
+                workers=workers,
+                chunk_size=chunk_size,
+                progress=update,
+                plan=plan,
             )
     seconds = time.perf_counter() - started
     if batch.status == "finished":

@@ -124,6 +124,10 @@ class BatchPlanner:
         bad = {p.row for p in problems}
         frameworks: dict[str, tuple[Framework, FrameworkAchievements] | str] = {}
         level_results: dict[tuple[str, str], Result] = {}
+        resolved_refs: dict[
+            tuple[str, tuple[str, ...], tuple[str, ...]], tuple[set[str], list[str]]
+        ]
+        resolved_refs = {}
         selected: dict[tuple[str, frozenset[str]], list[Selection]] = {}
         planned: list[PlannedCredential] = []
         first_row: dict[str, int] = {}
@@ -135,12 +139,15 @@ class BatchPlanner:
                 problems.append(RowProblem(row.number, resolved))
                 continue
             framework, achievements = resolved
-            chosen, found = resolve_demonstrated(framework, row.statements, row.levels)
+            refs = (framework.id, row.statements, row.levels)  # rows of a cohort repeat themselves
+            if refs not in resolved_refs:
+                resolved_refs[refs] = resolve_demonstrated(framework, row.statements, row.levels)
+            chosen, found = resolved_refs[refs]
             problems.extend(RowProblem(row.number, message) for message in found)
             if found or row.number in bad:
                 continue
             recipient = recipient_key(Recipient(email=row.email, did=row.did))
-            chosen_key = (framework.id, frozenset(chosen))  # rows of a cohort repeat themselves
+            chosen_key = (framework.id, frozenset(chosen))
             if chosen_key not in selected:
                 selected[chosen_key] = selections_for(framework, achievements, chosen)
             for selection in selected[chosen_key]:

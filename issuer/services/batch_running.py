@@ -90,18 +90,22 @@ class BatchExecutor:
         chunk_size: int = CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         now: datetime | None = None,
+        plan: Plan | None = None,
     ) -> StoredBatch:
         """Issue what the batch calls for and is not issued yet; return the finished batch.
 
         `workers`: signing processes (default: one per core; 0 signs in this process).
         `actor`: who the audit log names (default: who submitted the batch).
+        `plan`: the plan of the batch's roster, when the caller has it at hand (it just
+        submitted the batch); else it is planned again from the stored roster.
         """
         batch = self._get(batch_id)
         if batch.status == "finished":
             return batch
         now = now or datetime.now(UTC)
-        rows = [RosterRow.from_json(r) for r in self._batches.rows(batch_id)]
-        plan = self._planner.plan(Roster(rows))
+        if plan is None:
+            rows = [RosterRow.from_json(r) for r in self._batches.rows(batch_id)]
+            plan = self._planner.plan(Roster(rows))
         self._batches.start(batch_id, now)
         run = _Run(batch_id=batch_id, total=len(plan.credentials))
         try:

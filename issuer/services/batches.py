@@ -79,10 +79,13 @@ class BatchService:
         source_name: str,
         actor: str,
         now: datetime,
+        plan: Plan | None = None,
     ) -> tuple[StoredBatch, bool]:
         """Store a new batch (status `queued`), or return the unfinished batch of the same
-        roster and options (True: to be resumed). Raise `RosterProblems` if any row is bad."""
-        plan = self._planner.plan(roster)
+        roster and options (True: to be resumed). Raise `RosterProblems` if any row is bad.
+
+        `plan`: the roster's plan, if the caller made it (to hand it on to `run`)."""
+        plan = plan or self._planner.plan(roster)
         if plan.problems:
             raise RosterProblems(plan.problems)
         digest = roster.digest(options.to_json())
@@ -133,6 +136,7 @@ class BatchService:
         chunk_size: int = CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         now: datetime | None = None,
+        plan: Plan | None = None,
     ) -> StoredBatch:
         """Run (or resume) the batch here until it finishes (see `BatchExecutor.run`); the
         runners call this, the web routes and the CLI go through a runner."""
@@ -143,6 +147,7 @@ class BatchService:
             chunk_size=chunk_size,
             progress=progress,
             now=now,
+            plan=plan,
         )
 
     def results(self, batch_id: str) -> list[RowResult]:
