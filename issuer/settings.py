@@ -35,6 +35,17 @@ class Settings(BaseModel):
     port: int = 5000
     fetch_hosts: tuple[str, ...] = ()
     """Hosts the verifier may contact (other issuers' status lists and did:web documents)."""
+    smtp_url: str | None = None
+    """Mail server for learner emails (`ISSUER_SMTP_URL`); unset: messages wait in the outbox."""
+    mail_from: str | None = None
+    """Sender address (`ISSUER_MAIL_FROM`); unset: `no-reply@` the host of `base_url`."""
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("ISSUER_SMTP_URL must start with smtp:// or smtps://")
+        return value or None
 
     @field_validator("base_url")
     @classmethod
@@ -55,6 +66,8 @@ class Settings(BaseModel):
             "ISSUER_NAME": "issuer_name",
             "ISSUER_REDIS_URL": "redis_url",
             "ISSUER_BATCH_QUEUE": "batch_queue",
+            "ISSUER_SMTP_URL": "smtp_url",
+            "ISSUER_MAIL_FROM": "mail_from",
             "PORT": "port",
         }
         for variable, field in names.items():

@@ -21,6 +21,7 @@ from issuer.services.batch_signing import SignerRef
 from issuer.services.batches import BatchService
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.issuing import Issuer
+from issuer.services.mail import MailService
 from issuer.services.signing import InProcessSigning, SignFunction
 from issuer.services.status import StatusService
 from issuer.services.vc_issue import VcApiIssuance
@@ -28,10 +29,11 @@ from issuer.services.verification import Verifier
 from issuer.services.wallet import WalletService
 from issuer.settings import Settings
 from issuer.store.audit import AuditLog
-from issuer.store.batches import BatchStore
+from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.credentials import CredentialStore
 from issuer.store.database import Engine, make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
+from issuer.store.outbox import OutboxStore
 from issuer.store.status_lists import StatusListStore
 from issuer.store.tokens import TokenStore
 from issuer.store.unit_of_work import SqlUnitOfWork
@@ -69,6 +71,8 @@ class Services:
     in_process: InProcessRunner
     signer_ref: Callable[[], SignerRef]
     """Where signing worker processes find the active key."""
+    mail: MailService
+    """Learner emails: the outbox, sent through `ISSUER_SMTP_URL` when set."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -132,7 +136,15 @@ def build_services(settings: Settings) -> Services:
         results=BatchResults(planner=planner, credentials=credentials),
         batches=batch_store,
     )
-    in_process = InProcessRunner(batches.run)
+    mail = _mail_service(settings, engine, credentials)
+
+    def run_batch(batch_id: str, **options: Any) -> StoredBatch:
+        batch = batches.run(batch_id, **options)
+        if batch.status == "finished" and batch.options.get("notify"):
+            mail.notify_batch(batch.id, batches.results(batch.id), now=datetime.now(UTC))
+        return batch
+
+    in_process = InProcessRunner(run_batch)
     batch_runner: BatchRunner = in_process
     if settings.redis_url:
         from issuer.services.queue import QueueRunner
@@ -188,6 +200,23 @@ def build_services(settings: Settings) -> Services:
         batch_runner=batch_runner,
         in_process=in_process,
         signer_ref=signer_ref,
+        mail=mail,
+    )
+
+
+def _mail_service(settings: Settings, engine: Engine, credentials: CredentialStore) -> MailService:
+    transport = None
+    if settings.smtp_url:
+        from issuer.services.smtp import SmtpTransport
+
+        transport = SmtpTransport(settings.smtp_url)
+    return MailService(
+        outbox=OutboxStore(engine),
+        transport=transport,
+        wallets=credentials,
+        base_url=settings.base_url,
+        issuer_name=settings.issuer_name,
+        mail_from=settings.mail_from,
     )
 
 

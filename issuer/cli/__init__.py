@@ -57,7 +57,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from issuer.cli import frameworks, issue, keys, service, status, tokens
+    from issuer.cli import frameworks, issue, keys, outbox, service, status, tokens
     from issuer.cli.batch import issue_batch, worker
     from issuer.cli.verify import verify
 
@@ -69,6 +69,7 @@ def _register() -> None:
     cli.add_command(issue_batch)
     cli.add_command(worker)
     cli.add_command(tokens.tokens)
+    cli.add_command(outbox.outbox)
     cli.add_command(issue.issue)
     for command in (status.revoke, status.suspend, status.unsuspend):
         cli.add_command(command)

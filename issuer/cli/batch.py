@@ -30,6 +30,9 @@ OUT = click.Path(path_type=Path, dir_okay=False, writable=True)
     is_flag=True,
     help="Revoke and reissue credentials already issued (default: skip them).",
 )
+@click.option(
+    "--notify", is_flag=True, help="Email each learner their wallet link when the batch is done."
+)
 @click.option("--json", "as_json", is_flag=True, help="End with one JSON line of counts.")
 @click.option(
     "--cryptosuite",
@@ -66,6 +69,7 @@ def issue_batch(
     roster: Path,
     dry_run: bool,
     replace: bool,
+    notify: bool,
     as_json: bool,
     cryptosuite: str,
     workers: int | None,
@@ -81,7 +85,7 @@ def issue_batch(
     interrupted. A row is identified by framework, statement and recipient.
     """
     name = click.format_filename(roster)
-    options = BatchOptions(replace=replace, cryptosuite=cryptosuite)
+    options = BatchOptions(replace=replace, cryptosuite=cryptosuite, notify=notify)
     try:
         parsed = read_csv(roster.read_bytes())
     except InvalidInput as err:

@@ -139,6 +139,9 @@ class AwardRequestBody(_Body):
     narrative: str | None = None
     valid_until: datetime | None = Field(None, alias="validUntil")
     cryptosuite: Cryptosuite = DEFAULT_SUITE
+    notify: bool = Field(
+        False, description="Email the recipient their wallet link (when an email is given)"
+    )
 
 
 class AwardedCredentialBody(BaseModel):
@@ -168,6 +171,9 @@ class BatchOptionsBody(_Body):
     replace: bool = False
     dry_run: bool = Field(False, alias="dryRun")
     cryptosuite: Cryptosuite = DEFAULT_SUITE
+    notify: bool = Field(
+        False, description="Email each learner their wallet link when the batch has finished"
+    )
 
 
 class BatchRequestBody(_Body):

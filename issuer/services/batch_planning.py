@@ -48,6 +48,8 @@ class BatchOptions:
 
     replace: bool = False
     cryptosuite: str = DEFAULT_SUITE
+    notify: bool = False
+    """Email each learner (with an email) their wallet link once the batch has finished."""
 
     def __post_init__(self) -> None:
         if self.cryptosuite not in CRYPTOSUITES:
@@ -55,7 +57,10 @@ class BatchOptions:
 
     def to_json(self) -> dict[str, Any]:
         """Return the options as stored with the batch."""
-        return {"replace": self.replace, "cryptosuite": self.cryptosuite}
+        options: dict[str, Any] = {"replace": self.replace, "cryptosuite": self.cryptosuite}
+        if self.notify:  # only when set: batches stored before keep their digest
+            options["notify"] = True
+        return options
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "BatchOptions":
@@ -63,6 +68,7 @@ class BatchOptions:
         return cls(
             replace=bool(data.get("replace")),
             cryptosuite=data.get("cryptosuite", DEFAULT_SUITE),
+            notify=bool(data.get("notify")),
         )
 
 

@@ -184,6 +184,33 @@ batches_table = Table(
     Column("finished_at", UtcDateTime(), nullable=True),
 )
 
+outbox_table = Table(
+    "outbox",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    # The address and the message (it holds the private wallet link) are kept only until the
+    # message is sent; then they are blanked and the row stays as a record that it was sent.
+    Column("to_address", Text, nullable=True),
+    Column("subject", Text, nullable=False),
+    Column("text_body", Text, nullable=False),
+    Column("html_body", Text, nullable=False),
+    Column("dedupe_key", String(200), nullable=True, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=True),
+    Column("last_attempt_at", UtcDateTime(), nullable=True),
+    Column("claimed_until", UtcDateTime(), nullable=True),
+    Column("sent_at", UtcDateTime(), nullable=True, index=True),
+)
+
+mail_throttle_table = Table(
+    "mail_throttle",
+    metadata,
+    Column("key_sha256", String(64), primary_key=True),  # a hash of the recipient key
+    Column("until", UtcDateTime(), nullable=False, index=True),
+)
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 

@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         console,
         did,
         frameworks,
+        mail,
         openapi,
         pages,
         problems,
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp):
+    for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp, mail.bp):
         app.register_blueprint(blueprint)
     return app
 

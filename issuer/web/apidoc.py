@@ -147,6 +147,9 @@ class BatchUploadQuery(_Fields):
     dry_run: Literal["true", "false"] | None = Field(
         None, alias="dryRun", description="Only check the roster (200), issue nothing"
     )
+    notify: Literal["true", "false"] | None = Field(
+        None, description="Email each learner their wallet link when the batch has finished"
+    )
 
 
 class RosterUpload(_Fields):
@@ -156,6 +159,7 @@ class RosterUpload(_Fields):
     replace: Literal["true", "false"] | None = None
     dry_run: Literal["true", "false"] | None = Field(None, alias="dryRun")
     cryptosuite: Cryptosuite | None = None
+    notify: Literal["true", "false", "yes", "no"] | None = None
 
 
 class ConsoleRosterUpload(RosterUpload):
@@ -212,6 +216,13 @@ class ConsoleAwardForm(CsrfForm):
     narrative: str | None = None
     evidence: str | None = Field(None, description="An evidence URL")
     suspendable: Literal["yes"] | None = None
+    notify: Literal["yes"] | None = None
+
+
+class RecoveryForm(CsrfForm):
+    """`POST /wallet`: the learner's email, to be sent their wallet link."""
+
+    email: str = Field(max_length=320, description="The address credentials were issued to")
 
 
 class CredentialsPageQuery(_Fields):

@@ -58,6 +58,14 @@ def award() -> Response:
         now=now,
         actor=current_actor(),
     )
+    if body.notify and body.recipient.email and result.wallet_id:
+        svc.mail.notify_award(
+            email=body.recipient.email,
+            wallet_id=result.wallet_id,
+            achievements=[c.achievement.name for c in result.credentials],
+            learner_name=body.recipient.name,
+            now=now,
+        )
     base = svc.settings.base_url
     response = AwardResponse(
         framework=result.framework.id,

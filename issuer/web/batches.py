@@ -107,6 +107,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
             replace=form.get("replace", "").lower() in TRUE,
             dry_run=form.get("dryRun", form.get("dry_run", "")).lower() in TRUE,
             cryptosuite=form.get("cryptosuite") or DEFAULT_SUITE,
+            notify=form.get("notify", "").lower() in TRUE,
         )
         return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
     if request.mimetype == "text/csv":
@@ -114,6 +115,7 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
         options = BatchOptionsBody(
             replace=args.get("replace", "").lower() in TRUE,
             dry_run=args.get("dryRun", "").lower() in TRUE,
+            notify=args.get("notify", "").lower() in TRUE,
         )
         return read_csv(_csv_bytes(request.get_data())), options, "roster.csv"
     if request.is_json:
@@ -166,7 +168,9 @@ def template() -> Response:
 def create() -> Response:
     """Check a roster and start issuing it (202), or only check it (`dryRun`: 200)."""
     roster, body, source = _read_roster()
-    options = BatchOptions(replace=body.replace, cryptosuite=body.cryptosuite)
+    options = BatchOptions(
+        replace=body.replace, cryptosuite=body.cryptosuite, notify=body.notify
+    )
     svc = services()
     if body.dry_run:
         return jsonify(_report_json(svc.batches.check(roster, options)))
@@ -277,7 +281,7 @@ def console_submit() -> BaseResponse | tuple[str, int] | str:
     except (BadRequest, InvalidInput) as err:
         detail = err.description if isinstance(err, BadRequest) else str(err)
         return _page(error=f"The roster could not be read: {detail}"), 422
-    options = BatchOptions(replace=body.replace)
+    options = BatchOptions(replace=body.replace, notify=body.notify)
     svc = services()
     if body.dry_run:
         report = svc.batches.check(roster, options)

@@ -169,6 +169,7 @@ class AwardForm:
     narrative: str = ""
     evidence: str = ""
     suspendable: bool = False
+    notify: bool = False
 
     @classmethod
     def from_values(cls, values: Any) -> "AwardForm":
@@ -183,6 +184,7 @@ class AwardForm:
             narrative=values.get("narrative", "").strip(),
             evidence=values.get("evidence", "").strip(),
             suspendable=values.get("suspendable") == "yes",
+            notify=values.get("notify") == "yes",
         )
 
     def request(self) -> AwardRequest:
@@ -287,8 +289,20 @@ def award() -> tuple[str, int] | str:
     except InvalidInput as err:
         return _form_error(form, str(err))
     base = services().settings.base_url
+    emailed = None
+    if form.notify and request_.recipient.email and result.wallet_id:
+        services().mail.notify_award(
+            email=request_.recipient.email,
+            wallet_id=result.wallet_id,
+            achievements=[c.achievement.name for c in result.credentials],
+            learner_name=request_.recipient.name,
+            now=datetime.now(UTC),
+        )
+        emailed = request_.recipient.email
     return render_template(
         "issue_done.html",
+        emailed=emailed,
+        mail_sending=services().mail.sending,
         framework_label=framework_name(result.framework),
         credentials=result.credentials,
         base_url=base,
