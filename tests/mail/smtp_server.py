@@ -54,11 +54,15 @@ def smtp_server(
     port: int,
     *,
     tls: ssl.SSLContext | None = None,
+    implicit_tls: ssl.SSLContext | None = None,
     credentials: tuple[str, str] | None = None,
 ) -> Iterator[Inbox]:
-    """Run an SMTP server on 127.0.0.1:`port` (STARTTLS with `tls`; AUTH with `credentials`)."""
+    """Run an SMTP server on 127.0.0.1:`port` (STARTTLS with `tls`, TLS from the first byte
+    with `implicit_tls`; AUTH with `credentials`)."""
     inbox = Inbox()
     options: dict[str, Any] = {}
+    if implicit_tls is not None:
+        options.update(ssl_context=implicit_tls)
     if tls is not None:
         options.update(tls_context=tls, require_starttls=True)
     if credentials is not None:

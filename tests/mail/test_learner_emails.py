@@ -1,6 +1,7 @@
 """Learner emails through a real SMTP server (aiosmtpd in this process): award and batch
 notifications, the outbox when the server is down, and wallet-link recovery."""
 
+import io
 import re
 import time
 from collections.abc import Iterator
@@ -281,5 +282,75 @@ def test_starttls_with_a_password(settings: Settings, port: int, tmp_path: Path)
             [message] = inbox.wait_for(1)
         assert body["wallet"] in text_of(message)
         assert outbox(application).count_pending() == 0
+    finally:
+        application.extensions["issuer"].engine.dispose()
+
+
+def sign_in(client: FlaskClient) -> str:
+    csrf = _csrf(client.get("/issue").get_data(as_text=True))
+    response = client.post("/issue/sign-in", data={"csrf_token": csrf, "token": TEST_TOKEN})
+    assert response.status_code == 303
+    return _csrf(client.get("/issue").get_data(as_text=True))
+
+
+def test_the_console_award_form_emails_the_learner_when_ticked(
+    inbox: Inbox, seeded: FlaskClient
+) -> None:
+    csrf = sign_in(seeded)
+    form = {
+        "csrf_token": csrf,
+        "framework": FRAMEWORK,
+        "statements": ["emerging-01"],
+        "email": "ana@example.org",
+        "name": "Ana",
+        "notify": "yes",
+    }
+    assert 'name="notify"' in seeded.get(f"/issue?framework={FRAMEWORK}").get_data(as_text=True)
+    preview = seeded.post("/issue/preview", data=form)
+    assert "The wallet link will be emailed to ana@example.org" in preview.get_data(as_text=True)
+    done = seeded.post("/issue/award", data=form)
+    assert done.status_code == 200
+    assert "The link was emailed to ana@example.org" in done.get_data(as_text=True)
+    [message] = inbox.wait_for(1)
+    [link] = WALLET_LINK.findall(text_of(message))
+    assert f"/wallet/{link}" in done.get_data(as_text=True)
+    seeded.post("/issue/award", data={**form, "notify": ""})  # not ticked: no email
+    time.sleep(0.2)
+    assert len(inbox.messages) == 1
+
+
+def test_the_cohort_form_emails_each_learner_when_ticked(inbox: Inbox, seeded: FlaskClient) -> None:
+    csrf = sign_in(seeded)
+    assert 'id="notify"' in seeded.get("/issue/batches").get_data(as_text=True)
+    roster = (
+        "email,name,framework,statements\n"
+        f"ana@example.org,Ana,{FRAMEWORK},emerging-01\n"
+        f"ben@example.org,Ben,{FRAMEWORK},emerging-02\n"
+    )
+    response = seeded.post(
+        "/issue/batches",
+        data={
+            "csrf_token": csrf,
+            "roster": (io.BytesIO(roster.encode()), "cohort.csv"),
+            "notify": "yes",
+            "dryRun": "no",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 303), response.get_data(as_text=True)
+    messages = inbox.wait_for(2, timeout=60)
+    assert {m["To"] for m in messages} == {"ana@example.org", "ben@example.org"}
+
+
+def test_smtps_implicit_tls(settings: Settings, port: int, tmp_path: Path) -> None:
+    tls, ca_file = self_signed_tls(tmp_path)
+    url = f"smtps://127.0.0.1:{port}?cafile={ca_file}"
+    application = create_app(settings.model_copy(update={"smtp_url": url}))
+    try:
+        assert Cli(settings)("init").exit_code == 0
+        with smtp_server(port, implicit_tls=tls) as inbox:
+            body = award(application.test_client())
+            [message] = inbox.wait_for(1)
+        assert body["wallet"] in text_of(message)
     finally:
         application.extensions["issuer"].engine.dispose()
