@@ -32,6 +32,8 @@ class Settings(BaseModel):
     redis_url: str | None = None
     batch_queue: str = "ler-issuer-batches"
     """The RQ queue batch jobs go to (`ISSUER_BATCH_QUEUE`)."""
+    offer_ttl: int = 1800
+    """Seconds a wallet offer stays open (`ISSUER_OFFER_TTL`)."""
     port: int = 5000
     fetch_hosts: tuple[str, ...] = ()
     """Hosts the verifier may contact (other issuers' status lists and did:web documents)."""
@@ -66,6 +68,7 @@ class Settings(BaseModel):
             "ISSUER_NAME": "issuer_name",
             "ISSUER_REDIS_URL": "redis_url",
             "ISSUER_BATCH_QUEUE": "batch_queue",
+            "ISSUER_OFFER_TTL": "offer_ttl",
             "ISSUER_SMTP_URL": "smtp_url",
             "ISSUER_MAIL_FROM": "mail_from",
             "PORT": "port",

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from issuer.errors import NotFound
@@ -22,6 +22,7 @@ from issuer.services.batches import BatchService
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.issuing import Issuer
 from issuer.services.mail import MailService
+from issuer.services.offers import OfferService
 from issuer.services.signing import InProcessSigning, SignFunction
 from issuer.services.status import StatusService
 from issuer.services.vc_issue import VcApiIssuance
@@ -33,6 +34,7 @@ from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.credentials import CredentialStore
 from issuer.store.database import Engine, make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
+from issuer.store.offers import OfferStore
 from issuer.store.outbox import OutboxStore
 from issuer.store.status_lists import StatusListStore
 from issuer.store.tokens import TokenStore
@@ -71,6 +73,8 @@ class Services:
     in_process: InProcessRunner
     signer_ref: Callable[[], SignerRef]
     """Where signing worker processes find the active key."""
+    offers: OfferService
+    """Offers of issued credentials to learners' wallets (holder-bound copies)."""
     mail: MailService
     """Learner emails: the outbox, sent through `ISSUER_SMTP_URL` when set."""
 
@@ -152,6 +156,15 @@ def build_services(settings: Settings) -> Services:
         batch_runner = QueueRunner(
             settings.redis_url, settings.batch_queue, mark_queued=batches.mark_queued
         )
+    verifier = Verifier(
+        base_url=settings.base_url,
+        local_documents=identity.local_documents,
+        read_own_list=lambda list_id: _read_own_list(status, list_id),
+        fetch_hosts=settings.fetch_hosts,
+        revoked_for_good=lambda credential_id, url, index: _revoked_for_good(
+            credentials, credential_id, url, index
+        ),
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -177,15 +190,7 @@ def build_services(settings: Settings) -> Services:
             issuer_profile=issuer_profile,
         ),
         status=status,
-        verifier=Verifier(
-            base_url=settings.base_url,
-            local_documents=identity.local_documents,
-            read_own_list=lambda list_id: _read_own_list(status, list_id),
-            fetch_hosts=settings.fetch_hosts,
-            revoked_for_good=lambda credential_id, url, index: _revoked_for_good(
-                credentials, credential_id, url, index
-            ),
-        ),
+        verifier=verifier,
         issuer_profile=issuer_profile,
         batches=batches,
         sign=sign,
@@ -200,6 +205,16 @@ def build_services(settings: Settings) -> Services:
         batch_runner=batch_runner,
         in_process=in_process,
         signer_ref=signer_ref,
+        offers=OfferService(
+            base_url=settings.base_url,
+            issuer_did=lambda: identity.did,
+            credentials=credentials,
+            offers=OfferStore(engine),
+            uow=uow,
+            issuer=issuer,
+            verifier=verifier,
+            ttl=timedelta(seconds=settings.offer_ttl),
+        ),
         mail=mail,
     )
 

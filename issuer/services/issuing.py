@@ -162,8 +162,10 @@ class Issuer:
         policy: Policy,
         now: datetime,
         actor: str,
+        in_transaction: StoreHook | None = None,
     ) -> list[IssuedRecord]:
-        """Issue `drafts` (signed in this process), all stored in one unit of work."""
+        """Issue `drafts` (signed in this process), all stored in one unit of work (with the
+        caller's `in_transaction` writes, e.g. an offer's binding)."""
         (outcome,) = self.issue_chunks(
             [drafts],
             cryptosuite=cryptosuite,
@@ -171,6 +173,7 @@ class Issuer:
             policy=policy,
             now=now,
             actor=actor,
+            in_transaction=in_transaction,
         )
         if outcome.failed:
             raise InvalidInput(outcome.failed[0].error)

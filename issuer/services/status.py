@@ -128,6 +128,12 @@ class StatusService:
                 tx.status_lists.save_document(
                     status_list_id, self._signed_list(stored, now), stored.version
                 )
+            if action == "revoke":
+                copies = bound_copies(tx, [plan[0] for plan in plans])
+                if copies:
+                    revoke_in_transaction(
+                        tx, copies, now=now, actor=actor, reason=f"{credential_url} was revoked"
+                    )
             fresh = tx.credentials.get(plans[0][0].id)
         assert fresh is not None
         return StatusChange(credential=fresh, action=action, changed=bool(updated))
@@ -184,6 +190,9 @@ def revoke_in_transaction(
     A revocation entry gets its revocation bit, a suspension entry its suspension bit for
     good (as `StatusService.change`); the lists are re-signed when next read.
     """
+    known = {c.id for c in credentials}
+    copies = [c for c in bound_copies(tx, credentials) if c.id not in known]
+    credentials = [*credentials, *copies]
     by_list: dict[str, list[int]] = {}
     for credential in credentials:
         if credential.status_set is not None and credential.status_index is not None:
@@ -206,6 +215,17 @@ def revoke_in_transaction(
             for c in credentials
         ],
     )
+
+
+def bound_copies(tx: Transaction, credentials: list[StoredCredential]) -> list[StoredCredential]:
+    """Return the unrevoked holder-bound copies offers issued from `credentials` (revoking a
+    credential revokes its copies in the same transaction)."""
+    copies = []
+    for copy_id in tx.offers.bound_copies([c.id for c in credentials]):
+        copy = tx.credentials.get(copy_id)
+        if copy is not None and copy.revoked_at is None:
+            copies.append(copy)
+    return copies
 
 
 def _plans(

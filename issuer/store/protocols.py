@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from issuer.store.audit import AuditEntry
 from issuer.store.credentials import StoredCredential
+from issuer.store.offers import StoredOffer
 from issuer.store.status_lists import StatusSlot, StoredStatusList
 
 
@@ -58,6 +59,12 @@ class AuditReader(Protocol):
     def recent(
         self, *, limit: int = 100, before_id: int | None = None, action: str | None = None
     ) -> list[AuditEntry]: ...
+
+
+class OfferReader(Protocol):
+    """Reads credential offers."""
+
+    def get(self, offer_id: str) -> StoredOffer | None: ...
 
 
 class CredentialWrites(Protocol):
@@ -120,6 +127,20 @@ class BatchWrites(Protocol):
     def set_progress(self, batch_id: str, *, issued: int, skipped: int, now: datetime) -> None: ...
 
 
+class OfferWrites(Protocol):
+    """Credential offers, in a transaction (a binding commits with the copy it names)."""
+
+    def insert(self, offer: StoredOffer) -> None: ...
+
+    def get(self, offer_id: str) -> StoredOffer | None: ...
+
+    def bind(self, offer_id: str, *, holder_did: str, credential_id: str, now: datetime) -> bool:
+        """Bind an unbound offer; return False (nothing written) if it was bound already."""
+
+    def bound_copies(self, credential_ids: list[str]) -> list[str]:
+        """Return the ids of the holder-bound copies issued from any of `credential_ids`."""
+
+
 class Transaction(Protocol):
     """One unit of work's view of the store."""
 
@@ -137,6 +158,9 @@ class Transaction(Protocol):
 
     @property
     def batches(self) -> BatchWrites: ...
+
+    @property
+    def offers(self) -> OfferWrites: ...
 
 
 class UnitOfWork(Protocol):

@@ -11,6 +11,7 @@ from issuer.store.audit import record_event, record_events
 from issuer.store.batches import BatchStore
 from issuer.store.credentials import CredentialStore, StoredCredential, ensure_wallets
 from issuer.store.database import write_transaction
+from issuer.store.offers import OfferStore, StoredOffer
 from issuer.store.protocols import Transaction
 from issuer.store.status_lists import StatusListStore, StoredStatusList
 
@@ -95,6 +96,26 @@ class _Batches:
         self._store.set_progress(self._conn, batch_id, issued=issued, skipped=skipped, now=now)
 
 
+class _Offers:
+    def __init__(self, conn: Connection, store: OfferStore) -> None:
+        self._conn = conn
+        self._store = store
+
+    def insert(self, offer: StoredOffer) -> None:
+        self._store.insert(self._conn, offer)
+
+    def get(self, offer_id: str) -> StoredOffer | None:
+        return self._store.get(offer_id, self._conn)
+
+    def bind(self, offer_id: str, *, holder_did: str, credential_id: str, now: datetime) -> bool:
+        return self._store.bind(
+            self._conn, offer_id, holder_did=holder_did, credential_id=credential_id, now=now
+        )
+
+    def bound_copies(self, credential_ids: list[str]) -> list[str]:
+        return self._store.bound_copies(self._conn, credential_ids)
+
+
 class SqlTransaction:
     """The stores of one transaction (a `Transaction`)."""
 
@@ -105,12 +126,14 @@ class SqlTransaction:
         credentials: CredentialStore,
         status_lists: StatusListStore,
         batches: BatchStore,
+        offers: OfferStore | None = None,
     ) -> None:
         self._credentials = _Credentials(conn, credentials)
         self._wallets = _Wallets(conn)
         self._status_lists = _StatusLists(conn, status_lists)
         self._audit = _Audit(conn)
         self._batches = _Batches(conn, batches)
+        self._offers = _Offers(conn, offers or OfferStore(conn.engine))
 
     @property
     def credentials(self) -> _Credentials:
@@ -132,6 +155,10 @@ class SqlTransaction:
     def batches(self) -> _Batches:
         return self._batches
 
+    @property
+    def offers(self) -> _Offers:
+        return self._offers
+
 
 class SqlUnitOfWork:
     """`with uow() as tx:` one write transaction (`write_transaction`) for `tx`'s stores."""
@@ -148,6 +175,7 @@ class SqlUnitOfWork:
         self._credentials = credentials
         self._status_lists = status_lists
         self._batches = batches
+        self._offers = OfferStore(engine)
 
     @contextmanager
     def __call__(self) -> Iterator[Transaction]:
@@ -157,4 +185,5 @@ class SqlUnitOfWork:
                 credentials=self._credentials,
                 status_lists=self._status_lists,
                 batches=self._batches,
+                offers=self._offers,
             )

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         did,
         frameworks,
         mail,
+        offers,
         openapi,
         pages,
         problems,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(offers.bp)
     for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp, mail.bp):
         app.register_blueprint(blueprint)
     return app

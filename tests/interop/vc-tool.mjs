@@ -14,7 +14,8 @@
  *    "created": "2026-01-01T00:00:00Z"}          (default: now)
  *     -> {"ok": true, "credential": {... with proof ...}}
  *
- *   {"command": "verify", "credential": {...}, "now": "2026-..."}   (now: default current time)
+ *   {"command": "verify", "credential": {...}, "now": "2026-..."}   (now: default current time;
+ *    "skipStatus": true accepts a credentialStatus entry unchecked, for callers that check it)
  *     -> {"ok": true, "verified": true|false, "errors": ["message", ...]}
  *
  *   {"command": "resolve", "url": "did:key:z6Mk..."}
@@ -55,6 +56,13 @@ const PACKAGES = [
   'jsonld',
   'jsonld-signatures',
   'rdf-canonize',
+  // Learner Credential Wallet's libraries (lcw-claim.mjs)
+  '@digitalcredentials/vc',
+  '@digitalcredentials/ed25519-signature-2020',
+  '@digitalcredentials/ed25519-verification-key-2020',
+  '@digitalcredentials/did-method-key',
+  '@digitalcredentials/security-document-loader',
+  'html-entities',
 ];
 
 function contextsDir() {
@@ -136,12 +144,14 @@ function messages(error, into = []) {
   return into;
 }
 
-async function verify({credential, now}) {
+async function verify({credential, now, skipStatus}) {
   const result = await vc.verifyCredential({
     credential: structuredClone(credential),
     suite: verifySuites(),
     documentLoader,
     now: now ? new Date(now) : undefined,
+    // skipStatus: the caller checks credentialStatus itself (this tool fetches nothing)
+    ...(skipStatus ? {checkStatus: async () => ({verified: true})} : {}),
   });
   const errors = messages(result.error);
   for(const r of result.results ?? []) {
