@@ -6,6 +6,8 @@
     GET /wallet/{wallet id}/clr/{framework id}.json a signed CLR 2.0 of one framework's
     GET /credentials/{uuid}/badge.png|badge.svg     the badge with the credential baked in
     GET /credentials/{uuid}/qr.svg|qr.png           a QR code opening its verification page
+    POST /wallet/{wallet id}/credentials/{uuid}/lcw an offer of one credential to Learner
+                                                    Credential Wallet: its deep link and QR code
 
 Add `?download=1` to any file to have the browser save it (Content-Disposition: attachment).
 """
@@ -14,9 +16,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import segno
 from flask import Blueprint, Response, render_template, request
+from markupsafe import Markup
 
-from issuer.errors import NotFound
+from issuer.errors import Conflict, NotFound
 from issuer.frameworks.structure import slugify
 from issuer.services.signing import serialize
 from issuer.services.wallet import WalletCredential
@@ -24,7 +28,8 @@ from issuer.store.credentials import StoredCredential
 from issuer.wallet.describe import describe_credential
 from issuer.wallet.sharing import linkedin_add_url, qr_png, qr_svg
 from issuer.web import services
-from issuer.web.apidoc import DownloadQuery, Reply, operation, page
+from issuer.web.apidoc import FORM, CsrfForm, DownloadQuery, Reply, operation, page
+from issuer.web.session import check_csrf
 
 bp = Blueprint("wallet", __name__)
 
@@ -219,3 +224,60 @@ def clr(wallet_id: str, framework_id: str) -> Response:
     """A signed Comprehensive Learner Record of the learner's credentials from one framework."""
     document = services().wallet.clr(wallet_id, framework_id, now=_now())
     return file_response(serialize(document), VC_MEDIA_TYPE, f"learning-record-{framework_id}.json")
+
+
+@operation(
+    "Add a credential to Learner Credential Wallet (from the wallet page)",
+    description="The wallet page's form (with its CSRF token; the private link authorises it). "
+    "Creates an offer of one credential in good standing of this wallet (audited as "
+    "`wallet:{wallet id}`) and answers a page with the Learner Credential Wallet deep link, "
+    "its QR code and when the offer expires. Not in this wallet → 404; revoked, suspended or "
+    "expired → 409.",
+    tags=["Wallet"],
+    body={FORM: CsrfForm},
+    ok=page("The deep link, its QR code and instructions"),
+    also={409: page("The credential is not in good standing")},
+    errors=(400, 404),
+)
+@bp.post("/wallet/<wallet_id>/credentials/<credential_id>/lcw")
+def add_to_lcw(wallet_id: str, credential_id: str) -> Response:
+    """Offer one of the wallet's credentials to Learner Credential Wallet: link and QR code."""
+    check_csrf()
+    svc = services()
+    now = _now()
+    item = next(
+        (i for i in svc.wallet.credentials(wallet_id, now=now) if i.stored.id == credential_id),
+        None,
+    )
+    if item is None:
+        raise NotFound("this credential is not in this wallet")
+    name = describe_credential(item.document).achievement.name
+    refused = None
+    if item.state != "active":
+        refused = f"This credential is {item.state}, so it cannot be added to a wallet app."
+    else:
+        try:
+            created = svc.offers.create(item.stored.id, now=now, actor=f"wallet:{wallet_id}")
+        except Conflict as err:
+            refused = f"This credential cannot be added to a wallet app: {err}"
+    if refused is not None:
+        html = render_template("wallet_lcw.html", wallet_id=wallet_id, name=name, refused=refused)
+        return _no_store(Response(html, status=409, mimetype="text/html"))
+    deep_link = created.links.deep_link
+    qr = segno.make_qr(deep_link, error="m").svg_inline(
+        scale=5, border=4, dark="#000000", light="#ffffff"
+    )
+    html = render_template(
+        "wallet_lcw.html",
+        wallet_id=wallet_id,
+        name=name,
+        deep_link=deep_link,
+        qr=Markup(qr),  # segno SVG: path data only, nothing from the request
+        expires=created.offer.expires_at,
+    )
+    return _no_store(Response(html, mimetype="text/html"))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
