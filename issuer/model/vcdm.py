@@ -29,7 +29,13 @@ DATE_TIME_STAMP = re.compile(
 DATE_TIME = re.compile(DATE_TIME_STAMP.pattern + "?")
 """XML Schema `dateTime`: the time zone optional (VC 1.1 dates)."""
 
-TYPED_PROPERTIES = ("credentialStatus", "termsOfUse", "evidence", "refreshService", "credentialSchema")
+TYPED_PROPERTIES = (
+    "credentialStatus",
+    "termsOfUse",
+    "evidence",
+    "refreshService",
+    "credentialSchema",
+)
 """Properties whose every object must say its `type`."""
 
 _SRI = re.compile(r"(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})")
@@ -68,7 +74,9 @@ def data_model_problems(credential: dict[str, Any]) -> list[str]:
 
 def _version(contexts: Any) -> str | None:
     first = contexts[0] if isinstance(contexts, list) and contexts else None
-    return {VC_V2_CONTEXT: "2.0", VC_V1_CONTEXT: "1.1"}.get(first) if isinstance(first, str) else None
+    return (
+        {VC_V2_CONTEXT: "2.0", VC_V1_CONTEXT: "1.1"}.get(first) if isinstance(first, str) else None
+    )
 
 
 def _context_problems(contexts: Any) -> list[str]:
@@ -223,7 +231,9 @@ def _decode_sri(value: Any) -> tuple[str, bytes | None]:
         digest = base64.b64decode(match.group(2), validate=True)
     except (binascii.Error, ValueError):
         return match.group(1), None
-    return match.group(1), digest if len(digest) == hashlib.new(match.group(1)).digest_size else None
+    return match.group(1), digest if len(digest) == hashlib.new(
+        match.group(1)
+    ).digest_size else None
 
 
 def _decode_multibase(value: Any) -> bytes | None:

@@ -168,9 +168,7 @@ def template() -> Response:
 def create() -> Response:
     """Check a roster and start issuing it (202), or only check it (`dryRun`: 200)."""
     roster, body, source = _read_roster()
-    options = BatchOptions(
-        replace=body.replace, cryptosuite=body.cryptosuite, notify=body.notify
-    )
+    options = BatchOptions(replace=body.replace, cryptosuite=body.cryptosuite, notify=body.notify)
     svc = services()
     if body.dry_run:
         return jsonify(_report_json(svc.batches.check(roster, options)))
