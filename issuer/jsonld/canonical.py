@@ -16,6 +16,8 @@ false, every function here runs plain pyld in the same safe mode instead
 (`issuer.jsonld.safe.SafeProcessor`).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from pyld.jsonld import JsonLdError
@@ -46,28 +48,16 @@ def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = No
             if nquads is not None:
                 return nquads
     processor = processor_for(memo)
-    try:
+    with domain_errors():
         return processor.normalize(document, processor.options())
-    except JsonLdError as err:
-        raise _domain_error(err) from err
-    except ValueError as err:
-        if not _raised_by_pyld(err):
-            raise
-        raise InvalidInput(f"the document is not valid JSON-LD: {err}") from err
 
 
 def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> list[Any]:
     """Return the expanded form of `document`, refusing undefined terms as `canonicalize` does."""
     processor = processor_for(memo_for(loader or document_loader()))
-    try:
+    with domain_errors():
         # a copy: the expansion may share memoized subtrees, which must not be mutated
         return json_copy(processor.expand(document, processor.options()))  # type: ignore[no-any-return]
-    except JsonLdError as err:
-        raise _domain_error(err) from err
-    except ValueError as err:
-        if not _raised_by_pyld(err):
-            raise
-        raise InvalidInput(f"the document is not valid JSON-LD: {err}") from err
 
 
 def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> None:
@@ -81,6 +71,21 @@ def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = Non
         if template is not None:
             return
     expand(document, loader=loader)
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn what pyld raises about a document into the project's errors (`_domain_error`);
+    pyld's plain ValueErrors (a relative `@context`, an IRI with no base) become
+    `InvalidInput`. A ValueError from anywhere else is a bug and is left alone."""
+    try:
+        yield
+    except JsonLdError as err:
+        raise _domain_error(err) from err
+    except ValueError as err:
+        if not _raised_by_pyld(err):
+            raise
+        raise InvalidInput(f"the document is not valid JSON-LD: {err}") from err
 
 
 def _raised_by_pyld(err: ValueError) -> bool:

@@ -38,10 +38,8 @@ context and the schemas' `@context` rules still apply to what was received.
 
 from typing import Any, TypeGuard
 
-from pyld.jsonld import JsonLdError
-
 from issuer.errors import InvalidInput
-from issuer.jsonld.canonical import _domain_error, expand, processor_for
+from issuer.jsonld.canonical import domain_errors, expand, processor_for
 from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
@@ -115,14 +113,12 @@ def _compacted(expanded: Any, trusted: list[str], memo: ProcessingMemo) -> dict[
     """pyld's compaction of `expanded` with `trusted`, once it is known to be one tree."""
     _require_one_tree(expanded)
     processor = processor_for(memo)
-    try:
+    with domain_errors():
         view = processor.compact(
             expanded,
             {"@context": trusted},
             processor.options(compactArrays=True, skipExpansion=True),
         )
-    except JsonLdError as err:
-        raise _domain_error(err) from err
     if not isinstance(view, dict):  # pragma: no cover - compact always returns an object
         raise InvalidInput("the document is not one JSON-LD node")
     return view

@@ -7,6 +7,8 @@ from typing import Any
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+DATA_MODEL_VERSIONS = {VC_V2_CONTEXT: "2.0", VC_V1_CONTEXT: "1.1"}
+"""The VC Data Model version a document's first @context names."""
 STATUS_CONTEXT_V1 = "https://www.w3.org/ns/credentials/status/v1"
 """Bitstring Status List terms for VC 1.1 documents (VC 2.0's own context defines them)."""
 DATA_INTEGRITY_V1_CONTEXT = "https://w3id.org/security/data-integrity/v1"

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from issuer.model.related import known_digests
-from issuer.model.spec import VC_V1_CONTEXT, VC_V2_CONTEXT, as_list
+from issuer.model.spec import DATA_MODEL_VERSIONS, VC_V1_CONTEXT, VC_V2_CONTEXT, as_list
 
 DATE_TIME_STAMP = re.compile(
     r"-?\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)"
@@ -74,9 +74,7 @@ def data_model_problems(credential: dict[str, Any]) -> list[str]:
 
 def _version(contexts: Any) -> str | None:
     first = contexts[0] if isinstance(contexts, list) and contexts else None
-    return (
-        {VC_V2_CONTEXT: "2.0", VC_V1_CONTEXT: "1.1"}.get(first) if isinstance(first, str) else None
-    )
+    return DATA_MODEL_VERSIONS.get(first) if isinstance(first, str) else None
 
 
 def _context_problems(contexts: Any) -> list[str]:

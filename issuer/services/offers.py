@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from issuer.errors import Conflict, InvalidInput, NotFound
+from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.issuing import Draft, IssuedRecord, Issuer
 from issuer.services.signing import new_credential_id
 from issuer.services.verification import Verifier
@@ -36,7 +37,7 @@ from issuer.store.offers import StoredOffer
 from issuer.store.protocols import CredentialReader, OfferReader, Transaction, UnitOfWork
 
 DEFAULT_TTL = timedelta(minutes=30)
-COPY_CRYPTOSUITE = "eddsa-rdfc-2022"
+COPY_CRYPTOSUITE = DEFAULT_SUITE
 """LCW and VerifierPlus verify only rdfc: every delivered copy is signed with it."""
 LCW_REQUEST_PAGE = "https://lcw.app/request.html"
 

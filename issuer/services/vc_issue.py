@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from issuer.errors import Conflict, InvalidInput
-from issuer.model.base import OB_FAMILY_PREFIXES, VC_V1_CONTEXT
+from issuer.model.base import VC_V1_CONTEXT, is_open_badges_family
 from issuer.model.credential import format_datetime_z
 from issuer.model.status import StatusPurpose
 from issuer.model.vcdm import data_model_problems
@@ -48,19 +48,18 @@ def prepare_credential(
     problems = data_model_problems(prepared)
     if problems:
         raise InvalidInput("the credential cannot be issued: " + "; ".join(problems))
-    prepared["issuer"] = _issuer(credential["issuer"], issuer_id, issuer_profile, contexts or [])
+    open_badges = is_open_badges_family(credential)
+    prepared["issuer"] = _issuer(credential["issuer"], issuer_id, issuer_profile, open_badges)
     return _ordered(prepared)
 
 
-def _issuer(given: Any, issuer_id: str, profile: dict[str, Any], contexts: list[Any]) -> Any:
+def _issuer(given: Any, issuer_id: str, profile: dict[str, Any], open_badges: bool) -> Any:
     """The caller's issuer, checked to be this service. An Open Badges or CLR credential
     naming it by id alone gets the issuer's full Profile, which their schemas require."""
     given_id = given.get("id") if isinstance(given, dict) else given
     if given_id != issuer_id:
         raise InvalidInput(f"issuer mismatch: this service issues as {issuer_id}; use that id")
-    if isinstance(given, str) and any(
-        isinstance(c, str) and c.startswith(OB_FAMILY_PREFIXES) for c in contexts
-    ):
+    if isinstance(given, str) and open_badges:
         return profile
     return given
 

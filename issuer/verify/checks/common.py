@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from issuer.model.spec import DATA_MODEL_VERSIONS
 from issuer.model.spec import VC_V1_CONTEXT as VC_V1_CONTEXT
 from issuer.model.spec import VC_V2_CONTEXT as VC_V2_CONTEXT
 from issuer.model.spec import as_list as as_list
@@ -112,9 +113,7 @@ def data_model(document: Any) -> str | None:
         return None
     contexts = contexts_of(document)
     first = contexts[0] if contexts else None
-    return (
-        {VC_V2_CONTEXT: "2.0", VC_V1_CONTEXT: "1.1"}.get(first) if isinstance(first, str) else None
-    )
+    return DATA_MODEL_VERSIONS.get(first) if isinstance(first, str) else None
 
 
 def node_id(value: Any) -> str | None:
