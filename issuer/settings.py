@@ -56,6 +56,21 @@ class Settings(BaseModel):
             raise ValueError("ISSUER_BASE_URL must start with http:// or https://")
         return value.rstrip("/")
 
+    @property
+    def base_url_given(self) -> bool:
+        """Whether the base URL was set (`ISSUER_BASE_URL`) rather than left to its default."""
+        return "base_url" in self.model_fields_set
+
+    def served_at(self, host: str, port: int) -> "Settings":
+        """Return these settings with links following `host:port`, where the service is
+        served, unless the base URL was set; a wildcard host gives links to 127.0.0.1."""
+        if self.base_url_given:
+            return self
+        shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+        if ":" in shown and not shown.startswith("["):
+            shown = f"[{shown}]"
+        return self.model_copy(update={"base_url": f"http://{shown}:{port}", "port": port})
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> "Settings":
         """Build settings from environment variables, defaults for those unset."""

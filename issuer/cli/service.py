@@ -9,6 +9,7 @@ import click
 from issuer.cli import CliState, pass_state
 from issuer.paths import SEEDS_VARIABLE, seed_files, seeds_dir
 from issuer.services.keys import ensure_key
+from issuer.wiring import Services
 
 
 @click.command()
@@ -40,10 +41,46 @@ def init(state: CliState, seeds: Path | None) -> None:
 @click.option("--port", type=int, default=None, help="Port (default: $PORT or 5000).")
 @pass_state
 def serve(state: CliState, host: str, port: int | None) -> None:
-    """Run the web service (development server; see README for gunicorn)."""
+    """Run the web service (development server; see README for gunicorn).
+
+    Without ISSUER_BASE_URL, the links the service hands out follow the host and port it
+    serves on.
+    """
     from werkzeug.serving import run_simple
 
     from issuer.web import create_app
 
-    app = create_app(state.settings)
-    run_simple(host, port or state.settings.port, app, threaded=True)
+    given = state.settings.base_url_given
+    settings = state.settings.served_at(host, port or state.settings.port)
+    app = create_app(settings)
+    for line in _base_url_notes(app.extensions["issuer"], host, given=given):
+        click.echo(line, err=True)
+    run_simple(host, settings.port, app, threaded=True)
+
+
+def _base_url_notes(services: Services, host: str, *, given: bool) -> list[str]:
+    """Say where links point, and warn when they cannot stay stable."""
+    settings = services.settings
+    if given:
+        return [f"links and credential ids use ISSUER_BASE_URL={settings.base_url}"]
+    notes = [
+        f"links and credential ids use {settings.base_url} (set ISSUER_BASE_URL for a "
+        "public address; always in production)"
+    ]
+    if host in ("", "0.0.0.0", "::"):
+        notes.append(
+            f"serving on every interface, but links say {settings.base_url}: other machines "
+            "need ISSUER_BASE_URL set to the address they reach"
+        )
+    newest, _ = services.credentials.recent(limit=1)
+    if newest and not newest[0].url.startswith(f"{settings.base_url}/"):
+        notes.append(
+            f"credentials issued earlier keep their links ({newest[0].url}); their status "
+            "lists are checked there: serve at that address again or set ISSUER_BASE_URL to it"
+        )
+    if settings.did_method == "web":
+        notes.append(
+            f"the issuer is {services.identity.did}, derived from the address: with "
+            "ISSUER_DID=web set ISSUER_BASE_URL so that it stays the same"
+        )
+    return notes
