@@ -41,12 +41,32 @@ class Settings(BaseModel):
     """Mail server for learner emails (`ISSUER_SMTP_URL`); unset: messages wait in the outbox."""
     mail_from: str | None = None
     """Sender address (`ISSUER_MAIL_FROM`); unset: `no-reply@` the host of `base_url`."""
+    issuer_url: str | None = None
+    """The issuer's own website (`ISSUER_URL`), in its Profile and on certificates; unset: `base_url`."""
+    issuer_email: str | None = None
+    """The issuer's contact email (`ISSUER_EMAIL`): Profile, certificates, pages and emails."""
+    issuer_logo: Path | None = None
+    """A PNG or JPEG logo file (`ISSUER_LOGO`): Profile image, badges, certificates, pages."""
 
     @field_validator("smtp_url")
     @classmethod
     def _smtp_scheme(cls, value: str | None) -> str | None:
         if value and not value.startswith(("smtp://", "smtps://")):
             raise ValueError("ISSUER_SMTP_URL must start with smtp:// or smtps://")
+        return value or None
+
+    @field_validator("issuer_url")
+    @classmethod
+    def _issuer_url_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("ISSUER_URL must start with http:// or https://")
+        return value or None
+
+    @field_validator("issuer_email")
+    @classmethod
+    def _issuer_email_shape(cls, value: str | None) -> str | None:
+        if value and (value.count("@") != 1 or value.startswith("@") or value.endswith("@")):
+            raise ValueError("ISSUER_EMAIL must be an email address like contact@example.org")
         return value or None
 
     @field_validator("base_url")
@@ -86,6 +106,9 @@ class Settings(BaseModel):
             "ISSUER_OFFER_TTL": "offer_ttl",
             "ISSUER_SMTP_URL": "smtp_url",
             "ISSUER_MAIL_FROM": "mail_from",
+            "ISSUER_URL": "issuer_url",
+            "ISSUER_EMAIL": "issuer_email",
+            "ISSUER_LOGO": "issuer_logo",
             "PORT": "port",
         }
         for variable, field in names.items():

@@ -9,8 +9,9 @@ from typing import Any
 from issuer.errors import NotFound
 from issuer.keys.identity import IssuerIdentity
 from issuer.keys.store import KeyStore
-from issuer.model.achievement import Profile
+from issuer.model.achievement import Image, Profile
 from issuer.model.base import is_open_badges_family
+from issuer.model.branding import LOGO_PATH, Branding
 from issuer.proofs.data_integrity import add_proof
 from issuer.services.awards import AwardService
 from issuer.services.batch_planning import BatchPlanner
@@ -77,6 +78,8 @@ class Services:
     """Offers of issued credentials to learners' wallets (holder-bound copies)."""
     mail: MailService
     """Learner emails: the outbox, sent through `ISSUER_SMTP_URL` when set."""
+    branding: Branding
+    """The issuer's name, website, logo and contact email (`ISSUER_NAME`, `_URL`, `_LOGO`, `_EMAIL`)."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -89,8 +92,13 @@ def build_services(settings: Settings) -> Services:
     credentials = CredentialStore(engine)
     status_lists = StatusListStore(engine)
 
+    branding = Branding.from_settings(settings)
+    logo = Image(id=f"{settings.base_url}{LOGO_PATH}") if branding.logo else None
+
     def issuer_profile() -> Profile:
-        return Profile(id=identity.did, name=settings.issuer_name, url=settings.base_url)
+        return Profile(
+            id=identity.did, name=branding.name, url=branding.url, email=branding.email, image=logo
+        )
 
     def sign(document: dict[str, Any], cryptosuite: str, now: datetime) -> dict[str, Any]:
         return add_proof(
@@ -200,6 +208,7 @@ def build_services(settings: Settings) -> Services:
             catalog=catalog,
             sign=sign,
             issuer_profile=issuer_profile,
+            branding=branding,
         ),
         audit=AuditLog(engine),
         batch_runner=batch_runner,
@@ -216,6 +225,7 @@ def build_services(settings: Settings) -> Services:
             ttl=timedelta(seconds=settings.offer_ttl),
         ),
         mail=mail,
+        branding=branding,
     )
 
 

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from issuer.errors import NotFound
+from issuer.errors import Conflict, NotFound
 from issuer.frameworks.mapping import framework_name
 from issuer.model.achievement import Profile
+from issuer.model.branding import Branding
 from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.signing import SignFunction
 from issuer.store.credentials import CredentialStore, StoredCredential
 from issuer.wallet.badge_image import BadgeText, badge_text, render_png, render_svg, supplied_image
 from issuer.wallet.baking import bake_png, bake_svg
+from issuer.wallet.certificate import Certified, certificate_pdf, record_pdf
 from issuer.wallet.clr import build_clr, level_of, subject_achievement
 from issuer.wallet.presentation import build_presentation, holder_of
 
@@ -84,8 +86,10 @@ class WalletService:
         catalog: FrameworkCatalog,
         sign: SignFunction,
         issuer_profile: Callable[[], Profile],
+        branding: Branding | None = None,
     ) -> None:
         self._base_url = base_url
+        self._branding = branding or Branding(name="LER Issuer", url=base_url)
         self._credentials = credentials
         self._catalog = catalog
         self._sign = sign
@@ -162,6 +166,35 @@ class WalletService:
             valid_from=now,
         )
         return self._sign(document, DEFAULT_SUITE, now)
+
+    def certificate(self, stored: StoredCredential, *, verify_url: str, now: datetime) -> bytes:
+        """Return the credential's PDF certificate; raise `Conflict` unless in good standing."""
+        state = credential_state(stored, now)
+        if state != "active":
+            raise Conflict(
+                f"this credential is {state}, so it has no certificate; "
+                "its verification page says so to anyone who checks it"
+            )
+        return certificate_pdf(
+            Certified.from_json(stored.document, verify_url), self._branding, now=now
+        )
+
+    def record(
+        self, wallet_id: str, *, verify_url: Callable[[StoredCredential], str], now: datetime
+    ) -> bytes:
+        """Return the wallet's credentials in good standing as one PDF record.
+
+        Raise `NotFound` for an unknown wallet, `Conflict` when none is in good standing.
+        """
+        wallet = self.credentials(wallet_id, now=now)
+        good = [c for c in wallet if c.state == "active"]
+        if not good:
+            raise Conflict(
+                "none of the credentials in this wallet is in good standing, "
+                "so there is no record to print"
+            )
+        items = [Certified(c.document, verify_url(c.stored)) for c in good]
+        return record_pdf(items, self._branding, now=now, left_out=len(wallet) - len(good))
 
     def badge(self, stored: StoredCredential, kind: Literal["png", "svg"]) -> bytes:
         """Return the credential's badge image with the credential (as signed) baked in."""

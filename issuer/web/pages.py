@@ -1,10 +1,12 @@
 """Pages for people (server-rendered HTML)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 
+from issuer.errors import NotFound
 from issuer.frameworks.mapping import FrameworkUrls, framework_name
+from issuer.model.branding import LOGO_PATH
 from issuer.web import services
-from issuer.web.apidoc import operation, page
+from issuer.web.apidoc import Reply, operation, page
 
 bp = Blueprint("pages", __name__)
 
@@ -21,3 +23,22 @@ def home() -> str:
     return render_template(
         "home.html", frameworks=frameworks, issuer_name=services().settings.issuer_name
     )
+
+
+@operation(
+    "The issuer's logo (the issuer Profile's image)",
+    description="The `ISSUER_LOGO` file, PNG or JPEG; 404 when none is set.",
+    tags=["Pages"],
+    ok=Reply("The logo", "image/png"),
+    errors=(404,),
+)
+@bp.get(LOGO_PATH)
+def logo() -> Response:
+    """The issuer's logo, as set by `ISSUER_LOGO`."""
+    branding = services().branding
+    if branding.logo is None or branding.logo_type is None:
+        raise NotFound("this issuer has no logo (ISSUER_LOGO is not set)")
+    response = Response(branding.logo, mimetype=branding.logo_type)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,6 +6,8 @@
     GET /wallet/{wallet id}/clr/{framework id}.json a signed CLR 2.0 of one framework's
     GET /credentials/{uuid}/badge.png|badge.svg     the badge with the credential baked in
     GET /credentials/{uuid}/qr.svg|qr.png           a QR code opening its verification page
+    GET /credentials/{uuid}/certificate.pdf         its PDF certificate (409 unless in good standing)
+    GET /wallet/{wallet id}/record.pdf              every credential in good standing, one PDF
     POST /wallet/{wallet id}/credentials/{uuid}/lcw an offer of one credential to Learner
                                                     Credential Wallet: its deep link and QR code
 
@@ -140,6 +142,42 @@ def qr_code_png(credential_id: str) -> Response:
     )
 
 
+@operation(
+    "The credential's PDF certificate",
+    description="Achievement, level, framework, occupation (O*NET-SOC code), issuer, date and a "
+    "QR code opening the verification page, in fonts covering non-Latin scripts. A revoked, "
+    "suspended or expired credential has no certificate (409): a printed copy would outlive "
+    "the revocation, while its verification page tells the truth.",
+    tags=["Credentials"],
+    query=DownloadQuery,
+    ok=Reply("The certificate", "application/pdf"),
+    errors=(404, 409),
+)
+@bp.get("/credentials/<credential_id>/certificate.pdf")
+def certificate_pdf(credential_id: str) -> Response:
+    """The credential's PDF certificate (only while it is in good standing)."""
+    stored = credential_by_uuid(credential_id)
+    pdf = services().wallet.certificate(stored, verify_url=verification_page(stored), now=_now())
+    return file_response(pdf, "application/pdf", f"{file_stem(stored)}-certificate.pdf")
+
+
+@operation(
+    "A learner's record: every credential in good standing in one PDF",
+    description="Grouped by framework, each credential with its level, issuer, date and a QR "
+    "code opening its verification page; says how many were left out (revoked, suspended or "
+    "expired). None in good standing → 409.",
+    tags=["Wallet"],
+    query=DownloadQuery,
+    ok=Reply("The record", "application/pdf"),
+    errors=(404, 409),
+)
+@bp.get("/wallet/<wallet_id>/record.pdf")
+def record_pdf(wallet_id: str) -> Response:
+    """Every credential in good standing of the wallet, as one PDF record."""
+    pdf = services().wallet.record(wallet_id, verify_url=verification_page, now=_now())
+    return file_response(pdf, "application/pdf", "learning-record.pdf")
+
+
 @operation("How to reach your wallet (by its private link)", tags=["Wallet"], ok=page())
 @bp.get("/wallet")
 def wallet_help() -> str:
@@ -180,6 +218,7 @@ def _card(item: WalletCredential) -> dict[str, Any]:
             "png": f"{base}/badge.png?download=1",
             "svg": f"{base}/badge.svg?download=1",
             "qr": f"{base}/qr.png?download=1",
+            "pdf": f"{base}/certificate.pdf?download=1",
         },
         "image": f"{base}/badge.svg",
         "qr": f"{base}/qr.svg",
