@@ -1,7 +1,7 @@
 """Sign and verify throughput of the Data Integrity cryptosuites, on one core.
 
     .venv/bin/python benchmarks/crypto.py [--count 300] [--kind statement|level] [--repeat 3]
-        [--cpu-time] [--profile]
+        [--cpu-time] [--profile] [--verify-count 500] [--no-js]
 
 Builds realistic OpenBadgeCredentials from the seed framework (one achievement,
 many learners, as in a batch award), then times, single-threaded:
@@ -19,16 +19,29 @@ Ed25519 itself (cryptography/OpenSSL) and base58 are included in every row.
 
 Every signature of the fast path equals the plain one (checked here on the
 first credential, and in tests/unit/proofs/test_fast_path.py on 200).
+
+Then, side by side with the JavaScript reference (`@digitalbazaar/vc` with
+DataIntegrityProof, run by tests/interop/vc-tool.mjs in a node child on the same core,
+timed in its own CPU time): eddsa-rdfc-2022 signing of statement and level credentials,
+eddsa-jcs-2022 signing of statement credentials, and verification of credentials we did
+not issue (`--verify-count` statement credentials signed by the JS stack, verified by
+`issuer.services.verification.Verifier`, the path of `POST /credentials/verify`, and by
+the JS stack's `verifyCredential`). Each row prints our rate, JS's and the ratio: the
+figures of issue 13's table. `--no-js` (or no node / `npm ci` in tests/interop) skips it.
 """
 
 import argparse
 import cProfile
 import hashlib
+import json
 import os
 import pstats
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import rfc8785
@@ -49,6 +62,7 @@ from issuer.keys.signer import Signer
 from issuer.model.achievement import Profile
 from issuer.paths import EXAMPLE_SEEDS
 from issuer.proofs import add_proof, verify_proof
+from issuer.services.verification import Verifier
 
 BASE = "https://issuer.example.org"
 SEED = EXAMPLE_SEEDS / "43-4171.00-receptionists-and-information-clerks.json"
@@ -57,6 +71,9 @@ PAIR = KeyPair.from_seed(hashlib.sha256(b"benchmark issuer").digest())
 DID = did_key_for(PAIR.public_multibase)
 SIGNER = Signer(PAIR, f"{DID}#{PAIR.public_multibase}")
 RESOLVE = make_key_resolver({})
+INTEROP = Path(__file__).resolve().parent.parent / "tests" / "interop"
+JS_KEY = {"publicKeyMultibase": PAIR.public_multibase, "secretKeyMultibase": PAIR.secret_multibase}
+VERIFIED_AT = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def credentials(count: int, kind: str) -> list[dict[str, Any]]:
@@ -174,6 +191,89 @@ def rate(
     return len(documents) / best
 
 
+def js_problem() -> str | None:
+    """Say why the JS reference cannot run here, or None if it can."""
+    if shutil.which("node") is None:
+        return "node is not on PATH"
+    if not (INTEROP / "node_modules" / "@digitalbazaar" / "vc").is_dir():
+        return "the JS stack is not installed (cd tests/interop && npm ci)"
+    return None
+
+
+def run_js(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Send `requests` to one tests/interop/vc-tool.mjs process; return its answers."""
+    node = shutil.which("node")
+    assert node is not None
+    done = subprocess.run(
+        [node, str(INTEROP / "vc-tool.mjs")],
+        input=json.dumps(requests),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answers: list[dict[str, Any]] = json.loads(done.stdout)
+    failed = [a["error"] for a in answers if not a["ok"]]
+    assert not failed, f"vc-tool.mjs: {failed[0]}"
+    return answers
+
+
+def js_bench(operation: str, documents: list[dict[str, Any]], repeat: int, **options: Any) -> Any:
+    """Return (calls per second in node's CPU time, the answers of its last run)."""
+    (answer,) = run_js(
+        [
+            {
+                "command": "bench",
+                "operation": operation,
+                "credentials": documents,
+                "repeat": repeat,
+                **options,
+            }
+        ]
+    )
+    return answer["perSecond"], answer["results"]
+
+
+def service_verifier() -> Verifier:
+    """The verifier of `POST /credentials/verify`, with no status lists of its own."""
+    return Verifier(base_url=BASE, local_documents=dict, read_own_list=lambda _list_id: None)
+
+
+def compare_with_js(count: int, verify_count: int, repeat: int, clock: Callable[[], float]) -> None:
+    """Print issue 13's rows: our rate, the JS reference's and the ratio."""
+    problem = js_problem()
+    if problem is not None:
+        print(f"JS reference skipped: {problem}")
+        return
+    sign_options = {"key": JS_KEY, "created": "2026-11-22T12:00:00Z"}
+    statements, levels = credentials(count, "statement"), credentials(count, "level")
+    rdfc, jcs = fast_sign("eddsa-rdfc-2022"), fast_sign("eddsa-jcs-2022")
+    rows: list[tuple[str, float, float]] = []
+    for label, suite, sign, documents in (
+        ("rdfc sign, statement", "eddsa-rdfc-2022", rdfc, statements),
+        ("rdfc sign, level", "eddsa-rdfc-2022", rdfc, levels),
+        ("jcs sign, statement", "eddsa-jcs-2022", jcs, statements),
+    ):
+        quads = canonicalize(documents[0]).count("\n")
+        ours = rate(sign, documents, repeat, clock)
+        theirs, _ = js_bench("sign", documents, repeat, cryptosuite=suite, **sign_options)
+        rows.append((f"{label} ({quads} quads)", ours, theirs))
+    foreign = credentials(verify_count, "statement")
+    _, answers = js_bench("sign", foreign, 1, cryptosuite="eddsa-rdfc-2022", **sign_options)
+    signed = [answer["credential"] for answer in answers]
+    verifier = service_verifier()
+    results = [verifier.credential(document, now=VERIFIED_AT) for document in signed]
+    assert all(result.verified for result in results), "a JS-signed credential failed to verify"
+    ours = rate(lambda d: verifier.credential(d, now=VERIFIED_AT), signed, repeat, clock)
+    theirs, verdicts = js_bench("verify", signed, repeat, now=VERIFIED_AT.isoformat())
+    assert all(verdict["verified"] for verdict in verdicts), "the JS stack rejected its own"
+    rows.append((f"verify, service path, {verify_count} JS-signed", ours, theirs))
+    timing = "CPU time" if clock is time.process_time else "wall time"
+    print(f"\nside by side with the JS reference (ours in {timing}, JS in node's CPU time):")
+    print(f"{'':<44} {'ours/s':>9} {'JS/s':>9} {'ratio':>7}")
+    for label, ours_rate, js_rate in rows:
+        print(f"{label:<44} {ours_rate:>9.0f} {js_rate:>9.0f} {ours_rate / js_rate:>6.1f}x")
+
+
 def pin_to_one_core() -> str:
     """Run on one CPU if the platform allows; return a description."""
     if hasattr(os, "sched_setaffinity"):
@@ -192,6 +292,10 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs per measurement; the best counts"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile fast rdfc signing")
+    parser.add_argument(
+        "--verify-count", type=int, default=500, help="JS-signed credentials to verify"
+    )
+    parser.add_argument("--no-js", action="store_true", help="skip the JS reference")
     parser.add_argument(
         "--cpu-time",
         action="store_true",
@@ -228,6 +332,8 @@ def main() -> None:
         verify_rate = rate(verify, signed, args.repeat, clock)
         print(f"{suite:<16} {implementation:<14} {sign_rate:>9.0f} {verify_rate:>9.0f}")
     print(f"memo hits: {memo_for(document_loader()).hits}")
+    if not args.no_js:
+        compare_with_js(args.count, args.verify_count, args.repeat, clock)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,12 @@
  *
  *   {"command": "versions"}  -> {"ok": true, "versions": {"package": "x.y.z", ...}, "node": "v20..."}
  *
+ *   {"command": "bench", "operation": "sign" | "verify", "credentials": [{...}, ...], "repeat": 3,
+ *    ...the fields of sign (key, cryptosuite, created) or verify (now, skipStatus)}
+ *     -> {"ok": true, "perSecond": N, "results": [...]}   (benchmarks/crypto.py: each credential
+ *    signed or verified in turn, `repeat` times after one warm-up call; perSecond is the best run
+ *    in this process's CPU time; results are the last run's responses)
+ *
  * A request that cannot be carried out answers {"ok": false, "error": "message"}; the process
  * still exits 0. Bad JSON on stdin exits 2 with the message on stderr.
  *
@@ -177,7 +183,28 @@ function versions() {
   return {versions: found, node: process.version};
 }
 
-const COMMANDS = {sign, verify, resolve, versions};
+async function bench({operation, credentials, repeat = 3, ...options}) {
+  const run = {sign, verify}[operation];
+  if(!run || !Array.isArray(credentials) || !credentials.length) {
+    throw new TypeError('bench needs "operation" (sign or verify) and a non-empty "credentials"');
+  }
+  await run({...options, credential: credentials[0]});
+  let best = Infinity;
+  let results = [];
+  for(let i = 0; i < repeat; ++i) {
+    const start = process.cpuUsage();
+    const done = [];
+    for(const credential of credentials) {
+      done.push(await run({...options, credential}));
+    }
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1e6);
+    results = done;
+  }
+  return {perSecond: credentials.length / best, results};
+}
+
+const COMMANDS = {sign, verify, resolve, versions, bench};
 
 async function handle(request) {
   try {

@@ -3,7 +3,7 @@
 from typing import Any
 
 from issuer.model.verification import CheckResult
-from issuer.schemas import OB_ACHIEVEMENT_CREDENTIAL, is_known_schema, schema_errors
+from issuer.schemas import OB_ACHIEVEMENT_CREDENTIAL, check_schema, is_known_schema
 from issuer.verify.checks.common import (
     MALFORMED_VALUE_ERROR,
     OB_TYPES,
@@ -74,19 +74,15 @@ def _check_one_schema(document: dict[str, Any], entry: Any) -> CheckResult:
 
 def _validate(document: dict[str, Any], schema_id: str, *, input: Any) -> CheckResult:
     label = SCHEMA_NAMES.get(schema_id, f"the schema {schema_id}")
-    errors = schema_errors(document, schema_id)
-    if not errors:
+    verdict = check_schema(document, schema_id)
+    if verdict.follows == "formal":
         return CheckResult(
             name="credentialSchema",
             status="passed",
             message=f"The credential follows {label}.",
             input=input,
         )
-    try:
-        compacted_errors = schema_errors(document, schema_id, compaction=True)
-    except KeyError:
-        compacted_errors = errors
-    if not compacted_errors:
+    if verdict.follows == "compacted":
         return CheckResult(
             name="credentialSchema",
             status="passed",
@@ -94,6 +90,7 @@ def _validate(document: dict[str, Any], schema_id: str, *, input: Any) -> CheckR
             "(single values where lists are usual).",
             input=input,
         )
+    errors = verdict.errors
     count = len(errors)
     return _failed(
         "credentialSchema",
