@@ -25,6 +25,7 @@ from issuer.services.issuing import Issuer
 from issuer.services.mail import MailService
 from issuer.services.offers import OfferService
 from issuer.services.signing import InProcessSigning, SignFunction
+from issuer.services.skills import SkillsProfiler
 from issuer.services.status import StatusService
 from issuer.services.vc_issue import VcApiIssuance
 from issuer.services.verification import Verifier
@@ -80,6 +81,8 @@ class Services:
     """Learner emails: the outbox, sent through `ISSUER_SMTP_URL` when set."""
     branding: Branding
     """The issuer's name, website, logo and contact email (`ISSUER_NAME`, `_URL`, `_LOGO`, `_EMAIL`)."""
+    skills: SkillsProfiler
+    """The skills profile of verified credentials (levels x statements per framework)."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -226,6 +229,7 @@ def build_services(settings: Settings) -> Services:
         ),
         mail=mail,
         branding=branding,
+        skills=SkillsProfiler(catalog, settings.base_url),
     )
 
 

@@ -24,6 +24,13 @@ MARKS = {"passed": "✓", "failed": "✗", "warning": "!"}
     metavar="DATETIME",
     help="Check validity dates as of this time (ISO 8601 with a time zone) instead of now.",
 )
+@click.option(
+    "--target",
+    default=None,
+    metavar="FRAMEWORK|LEVEL",
+    help="Compare the skills profile with a framework level, e.g. "
+    "'43-4171.00-v.26.05|proficient': which of its statements are met and missing.",
+)
 @pass_state
 def verify(
     state: CliState,
@@ -32,6 +39,7 @@ def verify(
     challenge: str | None,
     domain: str | None,
     at: str | None,
+    target: str | None,
 ) -> None:
     """Verify the credential or presentation in FILE (JSON, or a baked PNG or SVG badge).
 
@@ -40,6 +48,8 @@ def verify(
     contexts offline, this service's own status lists read directly, other hosts
     contacted only if listed in ISSUER_FETCH_HOSTS (a status that cannot be checked is
     not verified). A CLR's credentials are verified too, each on its own.
+    Then the skills profile: per framework, the statements demonstrated by the credentials
+    that verified, level by level (with --json, the `skills` list).
     """
     from issuer.verify.checks import types_of
 
@@ -52,10 +62,13 @@ def verify(
         if challenge or domain:
             raise click.UsageError("--challenge and --domain apply to presentations only")
         result = verifier.document(document, now=now)
+    profile = state.services.skills.profile(result, target=target)
     if as_json:
-        click.echo(json.dumps(result.to_vc_api(), indent=2, ensure_ascii=False))
+        body = {**result.to_vc_api(), "skills": profile.to_json()}
+        click.echo(json.dumps(body, indent=2, ensure_ascii=False))
     else:
         _print(file, result)
+        _print_skills(profile)
     click.get_current_context().exit(0 if result.verified else 1)
 
 
@@ -97,6 +110,30 @@ def _print(file: Path, result: Any) -> None:
         state = "verified" if credential.verified else "NOT verified"
         click.echo(f"  credential {number}: {state}. {_describe(credential)}")
         _print_checks(credential.checks, indent="    ")
+
+
+def _print_skills(profile: Any) -> None:
+    for entry in profile.frameworks:
+        occupation = entry.occupation
+        soc = f" (O*NET-SOC {occupation['soc']})" if occupation else ""
+        partial = " [structure partial: pieced together from the credentials]"
+        click.echo(f"skills: {entry.name}{soc}{partial if entry.structure == 'partial' else ''}")
+        for level in entry.levels:
+            done = sum(1 for s in level.statements if s.demonstrated)
+            known = "" if level.known else "+?"
+            mark = " complete" if level.complete else ""
+            click.echo(f"  {level.label}: {done}/{len(level.statements)}{known}{mark}")
+        highest = entry.highest_complete_level
+        click.echo(f"  highest complete level: {highest.label if highest else 'none'}")
+        for item in entry.not_counted:
+            click.echo(f"  not counted ({item.reason}): {item.name}")
+        if entry.target is not None:
+            target = entry.target
+            click.echo(
+                f"  target {target.label}: {len(target.met)} met, {len(target.missing)} missing"
+            )
+            for statement in target.missing:
+                click.echo(f"    missing: {statement.name}")
 
 
 def _print_checks(checks: list[Any], *, indent: str) -> None:

@@ -100,6 +100,21 @@ class Verifier:
             return self.presentation(document, now=now)
         return self.credential(document, now=now)
 
+    def several(self, documents: list[Any], *, now: datetime) -> VerificationResult:
+        """Return the checks of credentials handed over together, each verified on its own
+        (a result shaped like an unsigned presentation's, with only its `credentials` check)."""
+        credentials = [self.document(document, now=now) for document in documents]
+        failed = sum(1 for credential in credentials if not credential.verified)
+        check = CheckResult(
+            name="credentials",
+            status="failed" if failed or not credentials else "passed",
+            message=f"{failed} of the {len(credentials)} credentials did not pass verification "
+            "(see each below)."
+            if failed or not credentials
+            else f"Each of the {len(credentials)} credentials passed verification on its own.",
+        )
+        return VerificationResult(kind="presentation", checks=[check], credentials=credentials)
+
     def _with_enclosed(self, result: VerificationResult, *, now: datetime) -> VerificationResult:
         """Add the results of the credentials a ClrCredential holds, and a `credentials` check.
 

@@ -110,10 +110,12 @@ def verify_credential() -> Response:
 @operation(
     "Verify a presentation (VC API)",
     description="As for credentials: 200 when the presentation and every credential in it "
-    "verify, else 400 or 422 with the same body.",
+    "verify, else 400 or 422 with the same body. `skills` is the skills profile: per "
+    "framework, its levels and statements and which ones the credentials that verified "
+    "demonstrate (README, Skills profile).",
     tags=["VC API"],
     body=VerifyPresentationRequest,
-    ok=Reply("Verified: {verified, checks, credentialResults...}"),
+    ok=Reply("Verified: {verified, checks, results, skills...}"),
     errors=(400, 413, 415, 422),
 )
 @bp.post("/presentations/verify")
@@ -131,7 +133,8 @@ def verify_presentation() -> Response:
         challenge=body.options.challenge,
         domain=body.options.domain,
     )
-    return _json(result.to_vc_api(), verdict_status(result))
+    skills = services().skills.profile(result).to_json()
+    return _json({**result.to_vc_api(), "skills": skills}, verdict_status(result))
 
 
 @operation(

@@ -174,6 +174,12 @@ class VerifyPageQuery(_Fields):
     credential: str | None = Field(
         None, description="The link (or uuid) of a credential issued here, to verify it"
     )
+    email: str | None = Field(
+        None, description="The candidate's email: does the credential's recipient match it?"
+    )
+    target: str | None = Field(
+        None, description="A target level, `{framework URL or id}|{level key}`: met and missing"
+    )
 
 
 class VerifyForm(_Fields):
@@ -181,6 +187,15 @@ class VerifyForm(_Fields):
 
     text: str | None = Field(None, description="A pasted credential or presentation (JSON)")
     file: bytes | None = Field(None, description="A credential file: JSON, or a baked badge")
+    checked: str | None = Field(
+        None, description="What the page checked before (base64url JSON), to check it again"
+    )
+    email: str | None = Field(
+        None, description="The candidate's email: does the credential's recipient match it?"
+    )
+    target: str | None = Field(
+        None, description="A target level, `{framework URL or id}|{level key}`: met and missing"
+    )
 
 
 class ConsoleIssueQuery(_Fields):

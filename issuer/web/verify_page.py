@@ -6,10 +6,15 @@
     GET  /credentials/{uuid}/verify       the public verification page of one credential
                                           (what its QR code and LinkedIn link open)
 
-Every check is shown in plain words, then what the learner achieved. A baked image is
-opened, its credential taken out and verified as usual.
+Every check is shown in plain words, then what the learner achieved, the skills profile
+(`issuer.services.skills`: levels × statements demonstrated, optionally against a target
+level) and, given the candidate's email, whether each credential names them
+(`issuer.services.holder_check`). A baked image is opened, its credential taken out and
+verified as usual.
 """
 
+import base64
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,6 +22,7 @@ from flask import Blueprint, render_template, request
 
 from issuer.errors import InvalidInput
 from issuer.model.verification import VerificationResult
+from issuer.services.holder_check import recipient_matches
 from issuer.verify.checks.status_entries import is_status_unknown
 from issuer.wallet.baking import extract_png, extract_svg
 from issuer.wallet.describe import describe_credential
@@ -46,6 +52,7 @@ SOURCES = {
     "png": "the PNG badge image you uploaded (the credential baked into it)",
     "svg": "the SVG badge image you uploaded (the credential baked into it)",
 }
+SEVERAL = "the credentials you pasted, each on its own"
 
 
 def _checks(result: VerificationResult) -> list[dict[str, str]]:
@@ -98,18 +105,39 @@ def result_view(result: VerificationResult) -> dict[str, Any]:
 
 
 def _render(
-    document: dict[str, Any] | None = None,
+    document: dict[str, Any] | list[dict[str, Any]] | None = None,
     *,
     source: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     view = None
+    email = request.values.get("email", "").strip()
+    target = request.values.get("target", "").strip()
+    skills = holder = None
     if document is not None:
-        result = services().verifier.document(document, now=datetime.now(UTC))
+        now = datetime.now(UTC)
+        verifier = services().verifier
+        if isinstance(document, list):
+            result = verifier.several(document, now=now)
+        else:
+            result = verifier.document(document, now=now)
         view = result_view(result)
+        view["several"] = isinstance(document, list)
+        skills = services().skills.profile(result, target=target or None)
+        holder = recipient_matches(result, email) if email else None
     html = render_template(
-        "verify.html", result=view, source=source, error=error, link=request.args.get("credential")
+        "verify.html",
+        result=view,
+        source=source,
+        error=error,
+        link=request.args.get("credential"),
+        skills=skills,
+        holder=holder,
+        email=email,
+        target=target,
+        targets=services().skills.targets(),
+        resubmit=_encode(document) if document is not None else None,
     )
     return html, status
 
@@ -152,35 +180,67 @@ def verify_form() -> tuple[str, int]:
 @bp.post("/verify")
 def verify_submit() -> tuple[str, int]:
     """Verify pasted JSON or an uploaded file (JSON, or a PNG or SVG badge)."""
-    upload = request.files.get("file")
-    text = request.form.get("text", "")
-    if upload is not None and upload.filename:
-        data = upload.read()
-    elif text.strip():
-        data = text.encode("utf-8")
-    else:
+    uploads = [item for item in request.files.getlist("file") if item.filename]
+    text = request.form.get("text", "") or _decode(request.form.get("checked", ""))
+    if not uploads and not text.strip():
         return _render(
             error="Paste a credential, choose a file, or enter a credential link.", status=422
         )
+    if not uploads:
+        try:
+            kind, document = _read_submitted(text.encode("utf-8"), several=True)
+        except InvalidInput as err:
+            return _render(error=f"What you pasted: {err}.", status=422)
+        return _render(document, source=SEVERAL if isinstance(document, list) else SOURCES[kind])
+    documents = []
+    for upload in uploads:
+        try:
+            kind, read = _read_submitted(upload.read(), several=False)
+        except InvalidInput as err:
+            return _render(error=f"The file {upload.filename}: {err}.", status=422)
+        assert isinstance(read, dict)
+        documents.append(read)
+    if len(documents) == 1:
+        return _render(documents[0], source=SOURCES[kind])
+    return _render(documents, source=f"the {len(documents)} files you uploaded, each on its own")
+
+
+def _encode(document: Any) -> str:
+    """Return what was checked, for the "Check again" form (base64url of its JSON)."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _decode(value: str) -> str:
+    """Return what `_encode` gave (empty when it is not base64url of UTF-8)."""
     try:
-        kind, document = _read_submitted(data)
-    except InvalidInput as err:
-        where = f"The file {upload.filename}" if upload and upload.filename else "What you pasted"
-        return _render(error=f"{where}: {err}.", status=422)
-    return _render(document, source=SOURCES[kind])
+        return base64.urlsafe_b64decode(value.strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return ""
 
 
-def _read_submitted(data: bytes) -> tuple[FileKind, dict[str, Any]]:
+def _read_submitted(
+    data: bytes, *, several: bool
+) -> tuple[FileKind, dict[str, Any] | list[dict[str, Any]]]:
     """Return what was pasted or uploaded, parsed by the same bounded parser as the API.
 
-    JSON is read by `bounded_json.loads`; a badge image's baked credential is checked by it
-    before `read_credential_file` takes it out (and says what is wrong with the image).
+    JSON is read by `bounded_json.loads`; with `several`, a JSON array of credentials is
+    taken too. A badge image's baked credential is checked by it before
+    `read_credential_file` takes it out (and says what is wrong with the image).
     """
     kind = file_kind(data)
     if kind == "json":
         document = bounded_json.loads(data)
+        if several and isinstance(document, list) and document:
+            if all(isinstance(item, dict) for item in document):
+                return kind, document
         if not isinstance(document, dict):
-            raise InvalidInput("does not hold a credential or presentation (a JSON object)")
+            raise InvalidInput(
+                "does not hold a credential or presentation (a JSON object), nor a list of "
+                "credentials"
+                if several
+                else "does not hold a credential or presentation (a JSON object)"
+            )
         return kind, document
     baked = extract_png(data) if kind == "png" else extract_svg(data)
     if baked is not None and baked.lstrip().startswith("{"):
