@@ -2,12 +2,14 @@
 
     text = badge_text(credential["credentialSubject"]["achievement"])
     svg = render_svg(text)     # str, legible in any browser, text escaped
-    png = render_png(text)     # bytes, drawn with Pillow's bundled font
+    png = render_png(text)     # bytes, drawn with Pillow's bundled font or a Noto face
 
-Both are deterministic (same text, same Pillow: same bytes) and lay out the same lines:
-long text is wrapped by measuring it with the font the PNG is drawn with, and cut with
-"…" when it would not fit. The colour follows the level's rank. An achievement that
-supplies its own image as a `data:` URI (PNG or SVG) is baked into that instead
+Both are deterministic (same text, same Pillow and fonts: same bytes) and lay out the same
+lines: long text is wrapped by measuring it with the font the PNG is drawn with, and cut
+with "…" when it would not fit. Each line is drawn in Pillow's bundled font (Aileron) when
+it has every character, else in the first Noto face that has them all (CJK, Arabic, …:
+`issuer.wallet.fonts`), so no title comes out as boxes. The colour follows the level's
+rank. An achievement that supplies its own image as a `data:` URI (PNG or SVG) is baked into that instead
 (`supplied_image`); remote images are never fetched.
 """
 
@@ -21,7 +23,10 @@ from typing import Any, Literal
 from urllib.parse import unquote_to_bytes
 from xml.sax.saxutils import escape, quoteattr
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
+
+from issuer.wallet.fonts import face_for
 
 SIZE = 600
 """Width and height of the badge, in pixels (PNG) and user units (SVG)."""
@@ -30,7 +35,10 @@ _SCALE = 2  # the PNG is drawn at twice the size and scaled down, for smooth edg
 PALETTE = ("#1d4e89", "#0b6e4f", "#6a1b9a", "#8a3b00", "#a0153e", "#37474f", "#00545e")
 """Badge colours by level rank (white text on each has a contrast ratio above 7:1)."""
 NEUTRAL = "#2f3e46"
-FONT_FAMILY = "Aileron, 'DejaVu Sans', Helvetica, Arial, sans-serif"
+FONT_FAMILY = (
+    "Aileron, 'Noto Sans', 'Noto Sans CJK JP', 'Noto Sans Arabic', 'DejaVu Sans', "
+    "Helvetica, Arial, sans-serif"
+)
 
 _LEVEL_TEXT = re.compile(r"^Level (\d+) of (\d+): (.+)$")
 
@@ -104,24 +112,52 @@ def badge_text(achievement: dict[str, Any]) -> BadgeText:
 # layout ---------------------------------------------------------------------------------
 
 
+_BUNDLED = ("", 0)
+"""Pillow's bundled font (Aileron), as a (path, index) key."""
+
+
 @dataclass(frozen=True)
 class _Line:
     text: str
     y: int
     size: int
     fill: str
+    face: tuple[str, int] = _BUNDLED
 
 
 @cache
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    font = ImageFont.load_default(size=size)
-    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow needs FreeType support"
-    return font
+def _font(key: tuple[str, int], size: int) -> ImageFont.FreeTypeFont:
+    if key == _BUNDLED:
+        font = ImageFont.load_default(size=size)
+        assert isinstance(font, ImageFont.FreeTypeFont), "Pillow needs FreeType support"
+        return font
+    return ImageFont.truetype(key[0], size=size, index=key[1])
+
+
+@cache
+def _bundled_codepoints() -> frozenset[int]:
+    source = getattr(ImageFont.load_default(size=10), "path", None)
+    if not isinstance(source, io.BytesIO):  # pragma: no cover - Pillow without FreeType
+        return frozenset(range(0x20, 0x7F))
+    return frozenset(TTFont(io.BytesIO(source.getvalue()), lazy=True).getBestCmap() or {})
+
+
+def face_key(text: str) -> tuple[str, int]:
+    """Return the (path, index) of the font a line of `text` is drawn in ("" for Pillow's)."""
+    if all(ord(ch) in _bundled_codepoints() for ch in text + "…" if not ch.isspace()):
+        return _BUNDLED
+    face = face_for(text + "…")
+    return (str(face.path), face.index) if face is not None else _BUNDLED
+
+
+def font_for(text: str, size: int) -> ImageFont.FreeTypeFont:
+    """Return the font, at `size` pixels, that a line of `text` is drawn in."""
+    return _font(face_key(text), size)
 
 
 def wrap(text: str, size: int, width: int, max_lines: int) -> list[str]:
     """Return `text` in at most `max_lines` lines no wider than `width` at font `size`."""
-    font = _font(size)
+    font = font_for(text, size)
     lines: list[str] = []
     current = ""
     for word in text.split():
@@ -153,18 +189,20 @@ def _layout(text: BadgeText) -> tuple[list[_Line], int | None]:
     """Return the lines to draw and the vertical centre of the level ribbon (if any)."""
     lines: list[_Line] = []
     if text.code:
-        lines.append(_Line(text.code, 150, 22, "#ffffff"))
+        lines.append(_Line(text.code, 150, 22, "#ffffff", face_key(text.code)))
     title = wrap(text.title, 40, 420, 3)
+    face = face_key(text.title)
     top = 232 - 24 * (len(title) - 1)
-    lines += [_Line(t, top + 48 * n, 40, "#ffffff") for n, t in enumerate(title)]
+    lines += [_Line(t, top + 48 * n, 40, "#ffffff", face) for n, t in enumerate(title)]
     ribbon = None
     if text.level:
         ribbon = 350
         level = wrap(text.level, 28, 470, 1)[0]
-        lines.append(_Line(level, ribbon + 10, 28, text.colour))
+        lines.append(_Line(level, ribbon + 10, 28, text.colour, face_key(text.level)))
     if text.topic:
         topic = wrap(text.topic, 28, 320, 3)
-        lines += [_Line(t, 430 + 36 * n, 28, "#ffffff") for n, t in enumerate(topic)]
+        face = face_key(text.topic)
+        lines += [_Line(t, 430 + 36 * n, 28, "#ffffff", face) for n, t in enumerate(topic)]
     return lines, ribbon
 
 
@@ -217,7 +255,7 @@ def render_png(text: BadgeText) -> bytes:
         draw.text(
             (300 * _SCALE, line.y * _SCALE),
             line.text,
-            font=_font(line.size * _SCALE),
+            font=_font(line.face, line.size * _SCALE),
             fill=line.fill,
             anchor="ms",
         )

@@ -58,3 +58,42 @@ def test_the_wallet_page_downloads_a_certificate_and_the_record_as_pdf(
     record = _download(page, "Printable record (PDF)", "14-record.pdf")
     assert "Learning and employment record" in pdf_text(record)
     assert len(qr_codes(record)) == 2
+
+
+def test_a_cjk_titled_credential_has_its_badge_and_certificate_in_real_glyphs(
+    page: Any, live_server: LiveServer
+) -> None:
+    credential = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": _award(live_server)["credentials"][0]["verifiableCredential"]["issuer"]["id"],
+        "name": "来客対応の手順",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://provider.example/achievements/cjk",
+                "type": ["Achievement"],
+                "name": "来客対応の手順",
+                "description": "受付での来客対応。",
+                "criteria": {"narrative": "評価に合格する。"},
+            },
+        },
+    }
+    request = urllib.request.Request(
+        f"{live_server.url}/credentials/issue",
+        data=json.dumps({"credential": credential}).encode(),
+        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        issued = json.loads(response.read())["verifiableCredential"]
+    uuid = str(issued["id"]).rsplit("/", 1)[-1]
+    page.goto(f"{live_server.url}/credentials/{uuid}/badge.png")
+    screenshot(page, "15-badge-cjk-title")
+    with urllib.request.urlopen(f"{live_server.url}/credentials/{uuid}/certificate.pdf") as r:
+        pdf = r.read()
+    (SCREENSHOTS / "15-certificate-cjk.pdf").write_bytes(pdf)
+    assert "来客対応の手順" in squeeze(pdf_text(pdf))

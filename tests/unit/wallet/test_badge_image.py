@@ -3,7 +3,8 @@
 import base64
 import io
 
-from PIL import Image
+import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from issuer.frameworks.loader import read_export
 from issuer.frameworks.mapping import map_framework
@@ -13,11 +14,14 @@ from issuer.wallet.badge_image import (
     PALETTE,
     BadgeText,
     badge_text,
+    face_key,
+    font_for,
     render_png,
     render_svg,
     supplied_image,
     wrap,
 )
+from issuer.wallet.fonts import available_faces
 
 SEED = EXAMPLE_SEEDS / "43-4171.00-receptionists-and-information-clerks.json"
 
@@ -78,3 +82,43 @@ def test_a_supplied_data_uri_image_is_used() -> None:
     assert svg == ("svg", b"<svg/>")
     assert supplied_image({"image": {"id": "https://example.org/badge.png"}}) is None
     assert supplied_image({}) is None
+
+
+NOTDEF = "\U0010fffd"
+"""A private-use character no font has: every font draws its .notdef glyph (the box) for it."""
+
+
+def _drawn(font: ImageFont.FreeTypeFont | ImageFont.ImageFont, text: str) -> bytes:
+    image = Image.new("L", (160, 120))
+    ImageDraw.Draw(image).text((10, 10), text, font=font, fill=255)
+    return image.tobytes()
+
+
+@pytest.mark.parametrize(
+    "title", ["来客対応の手順", "접수원", "موظفو الاستقبال", "Приём посетителей", "Υποδοχή"]
+)
+def test_non_latin_titles_are_drawn_in_real_glyphs_not_boxes(title: str) -> None:
+    font = font_for(title, 80)
+    box = _drawn(font, NOTDEF)
+    for character in set(title) - {" "}:
+        drawn = _drawn(font, character)
+        assert drawn != box and any(drawn), (title, character)
+
+
+def test_pillows_own_font_would_draw_cjk_as_boxes() -> None:
+    """What the check above catches: the bundled font has no CJK glyph, only the box."""
+    bundled = ImageFont.load_default(size=80)
+    assert _drawn(bundled, "来") == _drawn(bundled, NOTDEF)
+    assert face_key("Receptionists") == ("", 0)  # Latin stays in the bundled font
+
+
+def test_a_cjk_badge_uses_a_face_with_every_character_and_wraps_without_spaces() -> None:
+    title = "受付係・案内係・電話交換手・来客対応の手順"
+    path, index = face_key(title)
+    face = next(f for f in available_faces() if str(f.path) == path and f.index == index)
+    assert all(ord(ch) in face.codepoints for ch in title)
+    assert [len(line) for line in wrap(title, 40, 420, 3)] == [10, 10, 1]
+    cjk = render_png(BadgeText(title=title))
+    boxes = render_png(BadgeText(title=NOTDEF * len(title)))
+    assert cjk != boxes
+    assert "Noto Sans CJK JP" in render_svg(BadgeText(title=title))
