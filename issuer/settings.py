@@ -85,7 +85,7 @@ class Settings(BaseModel):
         """Return these settings with links following `host:port`, where the service is
         served, unless the base URL was set; a wildcard host gives links to 127.0.0.1."""
         if self.base_url_given:
-            return self
+            return self.model_copy(update={"port": port})
         shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
         if ":" in shown and not shown.startswith("["):
             shown = f"[{shown}]"

@@ -49,6 +49,22 @@ def _missing() -> str | None:
     return None
 
 
+def _wait_until_verify_answers(url: str, log: Path) -> None:
+    """Wait (60 s at most) until the verify route answers, as run.sh's 10 s probe expects.
+
+    The first verification loads contexts and schemas; on a busy machine that can outlast
+    the harness's probe, so the warm-up happens here.
+    """
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            requests.post(f"{url}/credentials/verify", json={}, timeout=30)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    pytest.fail(f"ler-issuer serve did not answer in 60 s: {log.read_text()[-2000:]}")
+
+
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[str, int, str]]:
     """`ler-issuer serve` on a fresh SQLite database; yields (url, TLS front port, DID)."""
@@ -70,13 +86,7 @@ def service(tmp_path: Path) -> Iterator[tuple[str, int, str]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{url}/frameworks", timeout=5).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        _wait_until_verify_answers(url, tmp_path / "serve.log")
         yield url, front, did
     finally:
         server.terminate()
