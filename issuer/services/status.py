@@ -101,7 +101,13 @@ class StatusService:
         return serialize(self._sign(unsigned, DEFAULT_SUITE, now))
 
     def change(
-        self, credential_url: str, action: StatusAction, *, now: datetime, actor: str
+        self,
+        credential_url: str,
+        action: StatusAction,
+        *,
+        now: datetime,
+        actor: str,
+        reason: str | None = None,
     ) -> StatusChange:
         """Apply `action` to every credential issued with id `credential_url` (a caller's id
         may have been issued more than once) whose status entry allows it; raise `NotFound`,
@@ -123,7 +129,7 @@ class StatusService:
                 # (a row marked revoked whose bit is missing, as concurrent revocations could
                 # leave it on SQLite before issue 9 was fixed, gets its bit now)
                 if changes or self._bit(tx, credential, updated) != bit:
-                    updated.update(self._apply(tx, credential, action, bit, now, actor))
+                    updated.update(self._apply(tx, credential, action, bit, now, actor, reason))
             for status_list_id, stored in sorted(updated.items()):
                 tx.status_lists.save_document(
                     status_list_id, self._signed_list(stored, now), stored.version
@@ -132,7 +138,11 @@ class StatusService:
                 copies = bound_copies(tx, [plan[0] for plan in plans])
                 if copies:
                     revoke_in_transaction(
-                        tx, copies, now=now, actor=actor, reason=f"{credential_url} was revoked"
+                        tx,
+                        copies,
+                        now=now,
+                        actor=actor,
+                        reason=f"{credential_url} was revoked" + (f": {reason}" if reason else ""),
                     )
             fresh = tx.credentials.get(plans[0][0].id)
         assert fresh is not None
@@ -157,6 +167,7 @@ class StatusService:
         bit: bool,
         now: datetime,
         actor: str,
+        reason: str | None = None,
     ) -> dict[str, StoredStatusList]:
         """Set the credential's bit and mark its row, in the caller's transaction."""
         assert credential.status_set is not None and credential.status_index is not None
@@ -172,7 +183,8 @@ class StatusService:
             actor=actor,
             action=action,
             subject=credential.url,
-            detail={"statusList": status_list_id, "index": credential.status_index},
+            detail={"statusList": status_list_id, "index": credential.status_index}
+            | ({"reason": reason} if reason else {}),
         )
         return {status_list_id: updated}
 

@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, func, insert, not_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +40,50 @@ class StoredCredential:
 
 _COLUMNS = [f.name for f in fields(StoredCredential)]
 _NEWEST_FIRST = (credentials_table.c.issued_at.desc(), credentials_table.c.id.desc())
+
+
+@dataclass(frozen=True)
+class CredentialFilter:
+    """Which credentials to list (every field optional; all given must hold)."""
+
+    recipient_key: str | None = None
+    text: str | None = None
+    """Text the signed document contains (any case): a coarse filter callers refine."""
+    framework_id: str | None = None
+    state: str | None = None
+    """"active", "revoked", "suspended" or "expired" (as of `now`)."""
+    batch_id: str | None = None
+    issued_from: datetime | None = None
+    issued_before: datetime | None = None
+
+
+def _conditions(where: CredentialFilter, now: datetime) -> list[ColumnElement[bool]]:
+    table = credentials_table
+    conditions: list[ColumnElement[bool]] = []
+    if where.recipient_key is not None:
+        conditions.append(table.c.recipient_key == where.recipient_key)
+    if where.text:
+        escaped = where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(table.c.document.ilike(f"%{escaped}%", escape="\\"))
+    if where.framework_id is not None:
+        conditions.append(table.c.framework_id == where.framework_id)
+    if where.batch_id is not None:
+        conditions.append(table.c.batch_id == where.batch_id)
+    if where.issued_from is not None:
+        conditions.append(table.c.issued_at >= where.issued_from)
+    if where.issued_before is not None:
+        conditions.append(table.c.issued_at < where.issued_before)
+    live = table.c.revoked_at.is_(None)
+    current = or_(table.c.valid_until.is_(None), table.c.valid_until > now)
+    if where.state == "revoked":
+        conditions.append(table.c.revoked_at.is_not(None))
+    elif where.state == "suspended":
+        conditions.extend([live, table.c.suspended.is_(True)])
+    elif where.state == "expired":
+        conditions.extend([live, table.c.suspended.is_(False), not_(current)])
+    elif where.state == "active":
+        conditions.extend([live, table.c.suspended.is_(False), current])
+    return conditions
 
 
 def _row(row: object) -> StoredCredential:
@@ -108,6 +152,23 @@ class CredentialStore:
                 .limit(limit)
                 .offset(offset)
             ).all()
+        return [_row(row) for row in rows], total
+
+    def search(
+        self, where: CredentialFilter, *, now: datetime, limit: int | None = 50, offset: int = 0
+    ) -> tuple[list[StoredCredential], int]:
+        """Return a page of the credentials `where` selects, newest first, and their count
+        (`limit` None: all of them)."""
+        table = credentials_table
+        conditions = _conditions(where, now)
+        with self._engine.connect() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(table).where(*conditions)
+            ).scalar_one()
+            statement = select(table).where(*conditions).order_by(*_NEWEST_FIRST).offset(offset)
+            if limit is not None:
+                statement = statement.limit(limit)
+            rows = conn.execute(statement).all()
         return [_row(row) for row in rows], total
 
     def mark_revoked(self, conn: Connection, credential_id: str, now: datetime) -> None:

@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         awards,
         batches,
         console,
+        console_records,
         did,
         frameworks,
         mail,
@@ -41,9 +42,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         session,
         verify_page,
         wallet,
+        when,
     )
 
     problems.init_app(app)
+    when.init_app(app)
     requests.init_app(app)
     security.init_app(app, base_url=settings.base_url)
     session.init_app(
@@ -55,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     for blueprint in (frameworks.bp, pages.bp, did.bp, api.bp, awards.bp, openapi.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(offers.bp)
+    app.register_blueprint(console_records.bp)
     for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp, mail.bp):
         app.register_blueprint(blueprint)
     return app

@@ -244,13 +244,34 @@ class CredentialsPageQuery(_Fields):
     """`GET /issue/credentials` parameters."""
 
     page: int | None = Field(None, ge=1, description="The page (25 credentials a page)")
+    learner: str | None = Field(
+        None, description="The learner's name (part of it), exact email address or DID"
+    )
+    framework: str | None = Field(None, description="A framework id")
+    status: Literal["active", "revoked", "suspended", "expired"] | None = None
+    batch: str | None = Field(None, description="A batch id")
+    from_: str | None = Field(None, alias="from", description="Issued on or after (YYYY-MM-DD)")
+    to: str | None = Field(None, description="Issued on or before (YYYY-MM-DD)")
+
+
+class AuditPageQuery(_Fields):
+    """`GET /issue/audit` parameters."""
+
+    action: str | None = Field(None, description="Only this action (issue, revoke, ...)")
+    before: int | None = Field(None, ge=1, description="Only events older than this event id")
 
 
 class StatusForm(CsrfForm):
     """The console's revoke / suspend / reinstate buttons."""
 
     action: Literal["revoke", "suspend", "unsuspend"]
-    page: str | None = Field(None, description="The list page to go back to")
+    confirm: Literal["yes"] | None = Field(
+        None, description="A revocation without it answers its confirm page"
+    )
+    reason: str | None = Field(
+        None, max_length=500, description="Why it is revoked (required to revoke; audited)"
+    )
+    back: str | None = Field(None, description="The list page (with its search) to go back to")
 
 
 class BatchPageQuery(_Fields):

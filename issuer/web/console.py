@@ -4,15 +4,14 @@
     POST /issue/sign-in, /issue/sign-out
     POST /issue/preview                       what would be issued (nothing is stored)
     POST /issue/award                         issue (the same AwardService as POST /awards)
-    GET  /issue/credentials                   issued credentials, newest first
-    POST /issue/credentials/{uuid}/status     revoke, suspend or reinstate (StatusService)
+
+The issued credentials, revoking and the audit log are in `issuer.web.console_records`.
 
 Signing in keeps a server-side session (`issuer.web.session`): the cookie holds only its
 random id, never the token. The session is checked on every request, so signing out (which
 deletes it) or revoking the token ends it. Every form carries the session's CSRF token.
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from pydantic import ValidationError
 from werkzeug.wrappers import Response as BaseResponse
 
 from issuer.credentials.compose import Recipient
-from issuer.errors import Conflict, InvalidInput, NotFound
+from issuer.errors import InvalidInput, NotFound
 from issuer.frameworks.mapping import framework_name
 from issuer.frameworks.structure import Framework
 from issuer.model.api import AwardRecipient
@@ -35,19 +34,14 @@ from issuer.services.awards import (
     recipient_key,
     select_achievements,
 )
-from issuer.services.status import StatusAction
-from issuer.services.wallet import credential_state
-from issuer.wallet.describe import describe_credential
 from issuer.web import services
 from issuer.web.apidoc import (
     FORM,
     ConsoleAwardForm,
     ConsoleIssueQuery,
-    CredentialsPageQuery,
     CsrfForm,
     Reply,
     SignInForm,
-    StatusForm,
     operation,
     page,
 )
@@ -63,7 +57,6 @@ bp = Blueprint("console", __name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
-PAGE_SIZE = 25
 
 
 def signed_in_actor() -> str | None:
@@ -309,79 +302,3 @@ def award() -> tuple[str, int] | str:
         wallet=f"{base}/wallet/{result.wallet_id}" if result.wallet_id else None,
         issued=sum(1 for c in result.credentials if not c.existing),
     )
-
-
-@operation(
-    "Console: issued credentials, newest first",
-    tags=["Console"],
-    auth="session",
-    query=CredentialsPageQuery,
-    ok=page(),
-)
-@bp.get("/issue/credentials")
-@signed_in
-def credentials() -> str:
-    """Issued credentials, newest first, with revoke and suspend buttons."""
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
-    rows, total = services().credentials.recent(limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    now = datetime.now(UTC)
-    items = []
-    for row in rows:
-        view = describe_credential(_json(row.document))
-        items.append({"row": row, "view": view, "state": credential_state(row, now)})
-    return render_template(
-        "issue_credentials.html",
-        items=items,
-        page=page,
-        pages=max(1, -(-total // PAGE_SIZE)),
-        total=total,
-        base_url=services().settings.base_url,
-    )
-
-
-def _json(text: str) -> dict[str, Any]:
-    value = json.loads(text)
-    return value if isinstance(value, dict) else {}
-
-
-ACTIONS: dict[str, tuple[StatusAction, str]] = {
-    "revoke": ("revoke", "revoked"),
-    "suspend": ("suspend", "suspended"),
-    "unsuspend": ("unsuspend", "reinstated"),
-}
-
-
-@operation(
-    "Console: revoke, suspend or reinstate a credential",
-    tags=["Console"],
-    auth="session",
-    body={FORM: StatusForm},
-    status=303,
-    ok=Reply("Done: see /issue/credentials", None),
-    errors=(400, 404, 422),
-)
-@bp.post("/issue/credentials/<credential_id>/status")
-@signed_in
-def change_status(credential_id: str) -> BaseResponse:
-    """Revoke, suspend or reinstate one credential, then go back to the list."""
-    check_csrf()
-    action = request.form.get("action", "")
-    if action not in ACTIONS:
-        raise InvalidInput("choose revoke, suspend or unsuspend")
-    stored = services().credentials.get(credential_id)
-    if stored is None:
-        raise NotFound("no such credential was issued here")
-    verb, done = ACTIONS[action]
-    try:
-        outcome = services().status.change(
-            stored.url, verb, now=datetime.now(UTC), actor=cast(str, signed_in_actor())
-        )
-        message = f"{stored.url} is {'now' if outcome.changed else 'already'} {done}."
-        flash(message, "success")
-    except Conflict as err:
-        flash(f"Not changed: {err}.", "error")
-    page = request.form.get("page", "1")
-    return redirect(url_for("console.credentials", page=page), code=303)

@@ -108,7 +108,9 @@ def test_issue_wallet_download_and_verify_every_file(
     first = page.locator("tbody tr").first
     name = first.locator("td").first.locator("a").inner_text()
     verify_url = first.locator("td").first.locator("a").get_attribute("href")
-    first.get_by_role("button", name="Revoke").click()
+    first.get_by_role("link", name=f"Revoke {name}…").click()
+    page.get_by_label("Why do you revoke it?").fill("Assessment withdrawn")
+    page.get_by_role("button", name=f"Revoke “{name}” for good").click()
     page.get_by_text("is now revoked").wait_for()
     page.goto(verify_url)
     assert "Not verified" in page.locator("#verdict").inner_text()

@@ -137,11 +137,11 @@ def test_revoke_from_the_console_shows_on_the_verify_page(console: tuple[FlaskCl
     client, csrf = console
     client.post("/issue/award", data=_award_form(csrf))
     listing = client.get("/issue/credentials").get_data(as_text=True)
-    credential_id = re.findall(r"/issue/credentials/([0-9a-f-]{36})/status", listing)[0]
-    assert "Suspend" not in listing  # revocation-only entries cannot be suspended
+    credential_id = re.findall(r"/issue/credentials/([0-9a-f-]{36})/revoke", listing)[0]
+    assert ">Suspend<" not in listing  # revocation-only entries cannot be suspended
     response = client.post(
         f"/issue/credentials/{credential_id}/status",
-        data={"csrf_token": csrf, "action": "revoke"},
+        data={"csrf_token": csrf, "action": "revoke", "confirm": "yes", "reason": "Wrong learner"},
     )
     assert response.status_code == 303
     listing = client.get("/issue/credentials").get_data(as_text=True)
