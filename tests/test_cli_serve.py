@@ -143,6 +143,7 @@ def test_a_restart_on_another_port_warns_that_earlier_links_stay(
 def test_a_base_url_set_is_kept_whatever_the_port() -> None:
     given = Settings(base_url="https://badges.example.org")
     assert given.served_at("127.0.0.1", 5150).base_url == "https://badges.example.org"
+    assert given.served_at("127.0.0.1", 5150).port == 5150
     default = Settings()
     assert not default.base_url_given
     assert default.served_at("127.0.0.1", 5150).base_url == "http://127.0.0.1:5150"
