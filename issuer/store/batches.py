@@ -1,18 +1,21 @@
 """Batches (cohort issuance from a roster): the roster as given, options, progress and errors.
 
-A batch's roster rows are stored with it, so a batch interrupted half-way (a killed
-process, a lost worker) can be resumed from the database alone. Progress counters are
-updated in the same transaction as the credentials they count.
+A batch's roster rows are stored with it (in `batch_rows`, one row a roster row, apart
+from the batch row itself), so a batch interrupted half-way (a killed process, a lost
+worker) can be resumed from the database alone. Progress counters are small columns of
+the batch row, updated in the same transaction as the credentials they count.
 """
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from issuer.store.database import batches_table
+from issuer.store.database import batch_rows_table, batches_table
 
 BatchStatus = Literal["queued", "running", "finished", "failed"]
 UNFINISHED: tuple[BatchStatus, ...] = ("queued", "running", "failed")
@@ -40,7 +43,9 @@ class StoredBatch:
     finished_at: datetime | None = None
 
 
-_COLUMNS = [c for c in batches_table.c if c.name != "rows_json"]
+_COLUMNS = list(batches_table.c)
+ROWS_CHUNK = 2000
+"""Roster rows inserted (and read back) together."""
 
 
 def _batch(row: Any) -> StoredBatch:
@@ -56,14 +61,28 @@ class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create(self, batch: StoredBatch, rows: list[dict[str, Any]]) -> None:
-        """Store a new batch with its roster rows."""
+    def create(self, batch: StoredBatch, rows: Iterable[dict[str, Any]]) -> None:
+        """Store a new batch with its roster rows (each with its `number`), inserted in chunks
+        (`rows` may be a generator: it is read once, chunk by chunk)."""
         values = {**batch.__dict__}
         values["options"] = json.dumps(batch.options, sort_keys=True)
         values["errors"] = json.dumps(batch.errors, ensure_ascii=False)
-        values["rows_json"] = json.dumps(rows, ensure_ascii=False)
+        statement = insert(batch_rows_table)
         with self._engine.begin() as conn:
             conn.execute(insert(batches_table).values(**values))
+            items = iter(rows)
+            while chunk := list(islice(items, ROWS_CHUNK)):
+                conn.execute(
+                    statement,
+                    [
+                        {
+                            "batch_id": batch.id,
+                            "number": row["number"],
+                            "data": json.dumps(row, ensure_ascii=False),
+                        }
+                        for row in chunk
+                    ],
+                )
 
     def get(self, batch_id: str) -> StoredBatch | None:
         """Return the batch `batch_id`, or None."""
@@ -73,13 +92,25 @@ class BatchStore:
 
     def rows(self, batch_id: str) -> list[dict[str, Any]]:
         """Return the roster rows of batch `batch_id` (KeyError if there is no such batch)."""
-        with self._engine.connect() as conn:
-            text = conn.execute(
-                select(batches_table.c.rows_json).where(batches_table.c.id == batch_id)
-            ).scalar()
-        if text is None:
+        if self.get(batch_id) is None:
             raise KeyError(batch_id)
-        return json.loads(text)  # type: ignore[no-any-return]
+        return list(self.iter_rows(batch_id))
+
+    def iter_rows(self, batch_id: str) -> Iterator[dict[str, Any]]:
+        """Yield the roster rows of batch `batch_id` in order, read a chunk at a time."""
+        table = batch_rows_table
+        after = None
+        while True:
+            query = select(table.c.number, table.c.data).where(table.c.batch_id == batch_id)
+            if after is not None:
+                query = query.where(table.c.number > after)
+            with self._engine.connect() as conn:
+                chunk = conn.execute(query.order_by(table.c.number).limit(ROWS_CHUNK)).all()
+            for _, data in chunk:
+                yield json.loads(data)
+            if len(chunk) < ROWS_CHUNK:
+                return
+            after = chunk[-1].number
 
     def find_unfinished(self, digest: str) -> StoredBatch | None:
         """Return the newest batch of the same roster and options that did not finish."""

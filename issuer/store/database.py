@@ -75,12 +75,17 @@ status_lists_table = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
-status_allocations_table = Table(
-    "status_allocations",
+status_sets_table = Table(
+    "status_sets",
     metadata,
-    Column("set_number", Integer, primary_key=True),
-    Column("status_index", Integer, primary_key=True),
-    Column("allocated_at", UtcDateTime(), nullable=False),
+    # Set N holds the lists revocation-N and suspension-N. Its indices are handed out in the
+    # order of a permutation of range(length) keyed by `seed` (issuer/status/permutation.py);
+    # `next_position` counts those handed out (length: the set is full).
+    Column("set_number", Integer, primary_key=True, autoincrement=False),
+    Column("length", Integer, nullable=False),
+    Column("seed", String(64), nullable=False),
+    Column("next_position", Integer, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 credentials_table = Table(
@@ -169,7 +174,6 @@ batches_table = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("source_name", Text, nullable=False),
     Column("digest", String(64), nullable=False, index=True),
-    Column("rows_json", Text, nullable=False),
     Column("options", Text, nullable=False, default="{}"),
     Column("actor", Text, nullable=False),
     Column("row_count", Integer, nullable=False),
@@ -182,6 +186,15 @@ batches_table = Table(
     Column("started_at", UtcDateTime(), nullable=True),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("finished_at", UtcDateTime(), nullable=True),
+)
+
+batch_rows_table = Table(
+    "batch_rows",
+    metadata,
+    # A batch's roster rows, apart from the batch row (whose progress changes per chunk).
+    Column("batch_id", String(36), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("data", Text, nullable=False),  # the row as JSON (`RosterRow.to_json`)
 )
 
 outbox_table = Table(

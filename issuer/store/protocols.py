@@ -40,7 +40,10 @@ class CredentialReader(Protocol):
 
 
 class StatusAllocator(Protocol):
-    """Reserves status-list indices (committed at once: an index is never handed out twice)."""
+    """Reserves status-list indices (committed at once: an index is never handed out twice).
+
+    The cost is the same whatever the fill: a set's indices follow a keyed permutation
+    and only its cursor moves (`issuer.store.status_lists`)."""
 
     def allocate(
         self, count: int, *, now: datetime, rng: random.Random | None = None
@@ -101,6 +104,12 @@ class StatusListWrites(Protocol):
     ) -> StoredStatusList: ...
 
     def set_bits(self, status_list_id: str, indices: list[int], now: datetime) -> None: ...
+
+    def allocate(
+        self, count: int, *, now: datetime, rng: random.Random | None = None
+    ) -> list[StatusSlot]:
+        """Reserve `count` indices in this transaction (handed out again if it rolls back;
+        it holds the set's lock until it ends, so keep the transaction short)."""
 
     def save_document(self, status_list_id: str, document: str, version: int) -> None: ...
 

@@ -1,25 +1,34 @@
-"""Bitstring status lists: index allocation (random, never reused) and the stored bits.
+"""Bitstring status lists: index allocation (random-looking, never reused) and the stored bits.
 
 Each *set* N holds two lists of the same length: `revocation-N` and `suspension-N`. A
-credential gets one index in set N and an entry in both lists at that index. An index
-is reserved in `status_allocations` (primary key set+index) before the credential is
-signed, so no index is ever used twice, whatever the number of concurrent workers.
+credential gets one index in set N and an entry in both lists at that index. A set hands
+out its indices in the order of a keyed permutation of `range(length)`
+(`issuer.status.permutation`, keyed by the set's secret `seed`): only a cursor
+(`status_sets.next_position`) is stored, and reserving `count` indices moves it by
+`count` under the set's row lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: `FOR UPDATE`),
+so no index is handed out twice, whatever the number of concurrent workers, and the cost
+does not grow as the list fills. A full set is left as it is and set N+1 opened.
+
+Sets made before the cursor (migration 0007) were closed as full: their credentials keep
+their indices and the lists keep being served and updated; new indices come from new sets.
 """
 
-import random
+import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from random import Random
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, Row, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from issuer.store.database import status_allocations_table, status_lists_table
+from issuer.status.permutation import IndexPermutation
+from issuer.store.database import status_lists_table, status_sets_table, write_transaction
 
 PURPOSES = ("revocation", "suspension")
 DEFAULT_LIST_LENGTH = 131_072
-_CHUNK = 500
 _MAX_RETRIES = 8
 
 
@@ -49,6 +58,20 @@ class StoredStatusList:
         return bool(self.bits[index // 8] & (0x80 >> (index % 8)))
 
 
+@dataclass
+class _SetCursor:
+    """A locked set row: its number, length, seed and the next position to hand out."""
+
+    set_number: int
+    length: int
+    seed: str
+    position: int
+
+    @classmethod
+    def of(cls, row: Row[Any]) -> "_SetCursor":
+        return cls(row.set_number, row.length, row.seed, row.next_position)
+
+
 def list_id(purpose: str, set_number: int) -> str:
     """Return the id of the `purpose` list of set `set_number`, e.g. `revocation-1`."""
     return f"{purpose}-{set_number}"
@@ -61,77 +84,73 @@ class StatusListStore:
         self._engine = engine
         self.length = length
 
-    def allocate(
-        self, count: int, *, now: datetime, rng: random.Random | None = None
-    ) -> list[StatusSlot]:
-        """Reserve `count` random unused indices (opening new sets as lists fill up)."""
-        rng = rng or random.SystemRandom()
-        slots: list[StatusSlot] = []
+    def allocate(self, count: int, *, now: datetime, rng: Random | None = None) -> list[StatusSlot]:
+        """Reserve `count` unused indices in a transaction of its own (committed at once),
+        opening new sets as lists fill up. `rng` draws the seeds of new sets."""
         attempts = 0
-        while len(slots) < count:
+        while True:
             try:
-                with self._engine.begin() as conn:
-                    set_number, used = self._open_set(conn, now)
-                    free = self.length - used
-                    wanted = min(count - len(slots), free)
-                    candidates = self._candidates(conn, set_number, wanted, used, rng)
-                    reserved = self._reserve(conn, set_number, candidates, wanted, now)
+                with write_transaction(self._engine) as conn:
+                    return self.allocate_in(conn, count, now=now, rng=rng)
             except DBAPIError as err:
-                # Concurrent workers may deadlock on overlapping candidates; the database
-                # rolled this transaction back, so trying again reserves nothing twice.
+                # A busy SQLite database past its timeout, or a PostgreSQL deadlock with a
+                # caller's own locks: rolled back, so trying again reserves nothing twice.
                 attempts += 1
                 if not _is_transient(err) or attempts > _MAX_RETRIES:
                     raise
-                time.sleep(rng.uniform(0, 0.05 * attempts))
+                time.sleep(0.01 * attempts)
+
+    def allocate_in(
+        self, conn: Connection, count: int, *, now: datetime, rng: Random | None = None
+    ) -> list[StatusSlot]:
+        """Reserve `count` unused indices in the caller's write transaction (see
+        `write_transaction`): they are handed out again only if it rolls back."""
+        slots: list[StatusSlot] = []
+        if count <= 0:
+            return slots
+        table = status_sets_table
+        row = conn.execute(
+            select(table).order_by(table.c.set_number.desc()).limit(1).with_for_update()
+        ).first()
+        current = _SetCursor.of(row) if row is not None else None
+        while len(slots) < count:
+            if current is None or current.position >= current.length:
+                number = current.set_number + 1 if current else 1
+                current = _SetCursor.of(self._open_set(conn, number, now, rng))
                 continue
-            slots.extend(StatusSlot(set_number, index) for index in reserved)
+            take = min(count - len(slots), current.length - current.position)
+            permutation = IndexPermutation(bytes.fromhex(current.seed), current.length)
+            slots.extend(
+                StatusSlot(current.set_number, index)
+                for index in permutation.take(current.position, take)
+            )
+            current.position += take
+            conn.execute(
+                update(table)
+                .where(table.c.set_number == current.set_number)
+                .values(next_position=current.position)
+            )
         return slots
 
-    def _open_set(self, conn: Connection, now: datetime) -> tuple[int, int]:
-        """Return the newest set with free indices (creating it if needed) and its used count."""
-        table = status_allocations_table
-        newest = conn.execute(select(func.max(table.c.set_number))).scalar() or 1
-        used = conn.execute(
-            select(func.count()).select_from(table).where(table.c.set_number == newest)
-        ).scalar_one()
-        if used >= self.length:
-            newest, used = newest + 1, 0
-        self._ensure_lists(conn, newest, now)
-        return newest, used
-
-    def _candidates(
-        self, conn: Connection, set_number: int, wanted: int, used: int, rng: random.Random
-    ) -> list[int]:
-        if used < self.length // 2:
-            return rng.sample(range(self.length), min(self.length, wanted + wanted // 4 + 8))
-        table = status_allocations_table
-        taken = set(
-            conn.execute(
-                select(table.c.status_index).where(table.c.set_number == set_number)
-            ).scalars()
-        )
-        free = [i for i in range(self.length) if i not in taken]
-        return rng.sample(free, min(len(free), wanted))
-
-    def _reserve(
-        self, conn: Connection, set_number: int, candidates: list[int], wanted: int, now: datetime
-    ) -> list[int]:
-        """Insert free candidates, in order, until `wanted` are reserved; return those."""
-        reserved: list[int] = []
-        insert = _insert_for(conn)
-        table = status_allocations_table
-        position = 0
-        while len(reserved) < wanted and position < len(candidates):
-            size = min(_CHUNK, wanted - len(reserved))
-            rows = [  # ascending, so concurrent transactions lock rows in one order
-                {"set_number": set_number, "status_index": i, "allocated_at": now}
-                for i in sorted(candidates[position : position + size])
-            ]
-            position += size
-            # executemany (one compiled statement, batched by SQLAlchemy's insertmanyvalues)
-            statement = insert(table).on_conflict_do_nothing().returning(table.c.status_index)
-            reserved.extend(conn.execute(statement, rows).scalars())
-        return reserved
+    def _open_set(
+        self, conn: Connection, set_number: int, now: datetime, rng: Random | None
+    ) -> Row[Any]:
+        """Create set `set_number` and its lists (unless a concurrent caller just did), lock
+        its row and return it."""
+        seed = rng.randbytes(32) if rng is not None else secrets.token_bytes(32)
+        values = {
+            "set_number": set_number,
+            "length": self.length,
+            "seed": seed.hex(),
+            "next_position": 0,
+            "created_at": now,
+        }
+        conn.execute(_insert_for(conn)(status_sets_table).values(values).on_conflict_do_nothing())
+        self._ensure_lists(conn, set_number, now)
+        table = status_sets_table
+        return conn.execute(
+            select(table).where(table.c.set_number == set_number).with_for_update()
+        ).one()
 
     def _ensure_lists(self, conn: Connection, set_number: int, now: datetime) -> None:
         insert = _insert_for(conn)

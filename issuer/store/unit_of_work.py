@@ -1,5 +1,6 @@
 """The SQL unit of work: one write transaction, and the stores bound to its connection."""
 
+import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,7 +14,7 @@ from issuer.store.credentials import CredentialStore, StoredCredential, ensure_w
 from issuer.store.database import write_transaction
 from issuer.store.offers import OfferStore, StoredOffer
 from issuer.store.protocols import Transaction
-from issuer.store.status_lists import StatusListStore, StoredStatusList
+from issuer.store.status_lists import StatusListStore, StatusSlot, StoredStatusList
 
 
 class _Credentials:
@@ -66,6 +67,11 @@ class _StatusLists:
 
     def save_document(self, status_list_id: str, document: str, version: int) -> None:
         self._store.save_document(self._conn, status_list_id, document, version)
+
+    def allocate(
+        self, count: int, *, now: datetime, rng: random.Random | None = None
+    ) -> list[StatusSlot]:
+        return self._store.allocate_in(self._conn, count, now=now, rng=rng)
 
 
 class _Audit:

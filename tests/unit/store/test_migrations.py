@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the tables the code declares, on SQLite and PostgreSQL."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -8,6 +9,7 @@ from alembic.config import Config
 from sqlalchemy import insert, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from issuer.store.batches import BatchStore
 from issuer.store.database import MIGRATIONS_DIR, credentials_table, make_engine, metadata, migrate
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -68,5 +70,32 @@ def test_0003_marks_caller_ids_and_keeps_own_ids_unique(database_url: str) -> No
             )
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(credentials_table), {**row, "id": "again-2", "url": own_url})
+    finally:
+        engine.dispose()
+
+
+def test_0008_moves_each_batch_roster_into_its_own_rows(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    rows = [{"number": 2, "email": "ana@example.org"}, {"number": 3, "email": "bo@example.org"}]
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0007")
+            connection.execute(
+                text(
+                    "INSERT INTO batches (id, status, source_name, digest, rows_json, options,"
+                    " actor, row_count, credential_count, issued, skipped, failed, errors,"
+                    " created_at, updated_at) VALUES ('b1', 'failed', 'r.csv', 'd', :rows, '{}',"
+                    " 'cli', 2, 2, 1, 0, 0, '[]', :at, :at)"
+                ),
+                {"rows": json.dumps(rows), "at": NOW},
+            )
+        migrate(engine)
+        store = BatchStore(engine)
+        assert store.rows("b1") == rows
+        batch = store.get("b1")
+        assert batch is not None and batch.issued == 1
     finally:
         engine.dispose()

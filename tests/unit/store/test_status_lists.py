@@ -1,5 +1,7 @@
-"""Status index allocation: random, never reused, new sets as lists fill, safe under concurrency."""
+"""Status index allocation: random-looking, never reused, new sets as lists fill, safe under
+concurrency, the same cost whatever the fill; and the migration from per-index allocations."""
 
+import itertools
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -7,9 +9,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event, text
 
-from issuer.store.database import make_engine, migrate
+from issuer.store.database import MIGRATIONS_DIR, make_engine, migrate, write_transaction
 from issuer.store.status_lists import StatusListStore, list_id
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
@@ -89,3 +93,104 @@ def test_concurrent_workers_never_share_an_index(database_url: str, make_store) 
     slots = [s for r in results for s in r]
     assert len(slots) == 8 * 20 * 5
     assert len(set(slots)) == len(slots)
+
+
+def test_many_allocations_never_reuse_and_fill_each_set_exactly(
+    database_url: str, make_store
+) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(database_url, 1000)
+    rng = random.Random(7)
+    slots = []
+    while len(slots) < 2500:
+        slots += store.allocate(rng.randint(1, 333), now=NOW)
+    slots = slots[:2500]
+    assert len(set(slots)) == len(slots)
+    by_set: dict[int, set[int]] = {}
+    for slot in slots:
+        by_set.setdefault(slot.set_number, set()).add(slot.index)
+    assert by_set[1] == set(range(1000)) and by_set[2] == set(range(1000))  # full, then next
+    assert min(by_set) == 1 and max(by_set) == 3
+    assert all(0 <= index < 1000 for index in by_set[3])
+
+
+def test_allocating_in_a_transaction_is_undone_with_it(database_url: str, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(database_url, 64)
+    first = store.allocate(3, now=NOW)
+    with pytest.raises(RuntimeError), write_transaction(store._engine) as conn:
+        rolled_back = store.allocate_in(conn, 5, now=NOW)
+        raise RuntimeError("the caller's unit of work fails")
+    again = store.allocate(5, now=NOW)
+    assert again == rolled_back  # nothing was reserved by the failed transaction
+    assert not set(first) & set(again)
+
+
+def test_indices_are_spread_over_the_list(tmp_path: Path, make_store) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(f"sqlite:///{tmp_path / 'db.sqlite3'}", 131_072)
+    indices = [s.index for s in store.allocate(20_000, now=NOW, rng=random.Random(3))]
+    buckets = [0] * 16  # 8,192 indices a bucket: each should hold about 1,250
+    for index in indices:
+        buckets[index // 8192] += 1
+    assert all(1000 < count < 1500 for count in buckets), buckets
+    gaps = [abs(a - b) for a, b in itertools.pairwise(indices)]
+    assert sum(gap < 64 for gap in gaps) < 100  # neighbours in issue order are not neighbours
+    assert sum(a < b for a, b in itertools.pairwise(indices)) in range(9500, 10500)
+    other = make_store(f"sqlite:///{tmp_path / 'other.sqlite3'}", 131_072)
+    assert [s.index for s in other.allocate(200, now=NOW)] != indices[:200]  # its own seed
+
+
+def test_allocation_costs_the_same_statements_whatever_the_fill(
+    database_url: str, make_store
+) -> None:  # type: ignore[no-untyped-def]
+    store = make_store(database_url, 4096)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    store.allocate(1, now=NOW)  # opens set 1
+    event.listen(store._engine, "before_cursor_execute", record)
+    costs = []
+    for _ in range(8):
+        statements.clear()
+        store.allocate(400, now=NOW)
+        costs.append(len(statements))
+    event.remove(store._engine, "before_cursor_execute", record)
+    assert len(set(costs)) == 1 and costs[0] <= 5, costs  # the lock, one read, one update
+
+
+def test_sets_made_before_the_cursor_are_closed_by_the_migration(database_url: str) -> None:
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0006")
+            for purpose in ("revocation", "suspension"):
+                connection.execute(
+                    text(
+                        "INSERT INTO status_lists (id, set_number, purpose, length, bits,"
+                        " version, updated_at) VALUES (:id, 1, :purpose, 64, :bits, 3, :at)"
+                    ),
+                    {
+                        "id": f"{purpose}-1",
+                        "purpose": purpose,
+                        "bits": b"\x80" + bytes(7),
+                        "at": NOW,
+                    },
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO status_allocations (set_number, status_index, allocated_at)"
+                    " VALUES (1, 0, :at)"
+                ),
+                {"at": NOW},
+            )
+        migrate(engine)
+        store = StatusListStore(engine, length=64)
+        slots = store.allocate(70, now=NOW)
+        assert {s.set_number for s in slots} == {2, 3}
+        kept = store.get("revocation-1")
+        assert kept is not None and kept.bits == b"\x80" + bytes(7) and kept.version == 3
+    finally:
+        engine.dispose()
