@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 from issuer import __version__
 from issuer.web import services
 from issuer.web.apidoc import HTML, Operation, Reply, operation, operation_of, page
+from issuer.web.markdown import markdown, markdown_inline
 
 bp = Blueprint("openapi", __name__)
 
@@ -246,6 +247,10 @@ def _docs_view(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def openapi_json() -> Response:
     """The OpenAPI 3.1 document."""
     return jsonify(build_openapi(current_app, services().settings.base_url))
+
+
+bp.add_app_template_filter(markdown, "markdown")
+bp.add_app_template_filter(markdown_inline, "markdown_inline")
 
 
 @operation("The API documentation (HTML)", tags=["Documentation"], ok=page())
