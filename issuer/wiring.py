@@ -24,6 +24,7 @@ from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.issuing import Issuer
 from issuer.services.mail import MailService
 from issuer.services.offers import OfferService
+from issuer.services.oid4vci import Oid4vciService
 from issuer.services.signing import InProcessSigning, SignFunction
 from issuer.services.skills import SkillsProfiler
 from issuer.services.status import StatusService
@@ -37,6 +38,7 @@ from issuer.store.credentials import CredentialStore
 from issuer.store.database import Engine, make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
 from issuer.store.offers import OfferStore
+from issuer.store.oid4vci import Oid4vciStore
 from issuer.store.outbox import OutboxStore
 from issuer.store.status_lists import StatusListStore
 from issuer.store.tokens import TokenStore
@@ -83,6 +85,8 @@ class Services:
     """The issuer's name, website, logo and contact email (`ISSUER_NAME`, `_URL`, `_LOGO`, `_EMAIL`)."""
     skills: SkillsProfiler
     """The skills profile of verified credentials (levels x statements per framework)."""
+    oid4vci: Oid4vciService
+    """OpenID4VCI token, nonce and credential endpoints (over `offers`)."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -176,6 +180,17 @@ def build_services(settings: Settings) -> Services:
             credentials, credential_id, url, index
         ),
     )
+    offer_store = OfferStore(engine)
+    offers = OfferService(
+        base_url=settings.base_url,
+        issuer_did=lambda: identity.did,
+        credentials=credentials,
+        offers=offer_store,
+        uow=uow,
+        issuer=issuer,
+        verifier=verifier,
+        ttl=timedelta(seconds=settings.offer_ttl),
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -217,19 +232,18 @@ def build_services(settings: Settings) -> Services:
         batch_runner=batch_runner,
         in_process=in_process,
         signer_ref=signer_ref,
-        offers=OfferService(
-            base_url=settings.base_url,
-            issuer_did=lambda: identity.did,
-            credentials=credentials,
-            offers=OfferStore(engine),
-            uow=uow,
-            issuer=issuer,
-            verifier=verifier,
-            ttl=timedelta(seconds=settings.offer_ttl),
-        ),
+        offers=offers,
         mail=mail,
         branding=branding,
         skills=SkillsProfiler(catalog, settings.base_url),
+        oid4vci=Oid4vciService(
+            credential_issuer=settings.base_url,
+            offers=offers,
+            offer_reader=offer_store,
+            tokens=Oid4vciStore(engine),
+            uow=uow,
+            verifier=verifier,
+        ),
     )
 
 

@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class CreateOfferRequest(BaseModel):
-    """`POST /credentials/{uuid}/offers`: `{}`, or `{"txCode": true}` (a transaction code for
-    OpenID4VCI, which a later release serves; accepted and ignored until then)."""
+    """`POST /credentials/{uuid}/offers`: `{}`, or `{"txCode": true}` (OpenID4VCI then asks
+    the wallet for a transaction code, answered as `oid4vci.txCode`)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -2,7 +2,7 @@
 the learner's wallet.
 
     created = offers.create(credential_id, now=now, actor=actor)   # links for the learner
-    copy = offers.claim(created.offer.id, presentation, now=now)    # the wallet's signed VP
+    copies = offers.claim(created.offer.id, presentation, now=now)  # the wallet's signed VP
 
 An offer names one credential issued here, expires (`ttl`) and binds at most one holder.
 The wallet proves its DID with a presentation signed for the offer's challenge (LCW's deep
@@ -14,14 +14,19 @@ gets the same copy; another holder is refused (`OfferClaimed`). A refused attemp
 expired challenge, bad proof) binds nothing. Revoking the original revokes its copies
 (`services.status`).
 
-Delivery protocols (the LCW deep link and VCALM exchange now; OpenID4VCI later, whose
-pre-authorized code and transaction code the offer row already has columns for) are edges
-over `claim`.
+Several credentials can be offered together (`create([...])`, "all at once"): one lead
+offer and its group, claimed with the lead's challenge or codes, each delivered as its own
+holder-bound copy, all bound in one transaction.
+
+Delivery protocols are edges over `deliver`: the LCW deep link and VCALM exchange (`claim`,
+a presentation proves the holder) and OpenID4VCI (`issuer.services.oid4vci`: a
+pre-authorized code, then a jwt or di_vp proof of the holder's key).
 """
 
+import hashlib
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +35,11 @@ from urllib.parse import urlencode, urlsplit
 from issuer.errors import Conflict, InvalidInput, NotFound
 from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.issuing import Draft, IssuedRecord, Issuer
+from issuer.services.oid4vci_metadata import (
+    TX_CODE_LENGTH,
+    credential_offer,
+    credential_offer_uri,
+)
 from issuer.services.signing import new_credential_id
 from issuer.services.verification import Verifier
 from issuer.store.credentials import StoredCredential
@@ -68,6 +78,11 @@ def new_challenge() -> str:
     return secrets.token_urlsafe(24)
 
 
+def sha256_hex(value: str) -> str:
+    """Return the SHA-256 digest of `value` (UTF-8) in hex: how codes and tokens are stored."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class OfferLinks:
     """Where a wallet claims an offer."""
@@ -80,11 +95,24 @@ class OfferLinks:
 
 
 @dataclass(frozen=True)
+class Oid4vciOffer:
+    """The OpenID4VCI credential offer of a new offer (the code is known only at creation)."""
+
+    credential_offer: dict[str, Any]
+    credential_offer_uri: str
+    """`openid-credential-offer://?credential_offer_uri=...` (the offer by reference)."""
+    tx_code: str | None
+
+
+@dataclass(frozen=True)
 class CreatedOffer:
-    """A new offer and its links."""
+    """A new offer (the lead of its group), its links and its OpenID4VCI offer."""
 
     offer: StoredOffer
     links: OfferLinks
+    oid4vci: Oid4vciOffer
+    count: int = 1
+    """How many credentials it offers."""
 
 
 class _Bound(Exception):
@@ -120,31 +148,76 @@ class OfferService:
         """The domain a VCALM DIDAuthentication presentation is signed for (our host)."""
         return urlsplit(self._base_url).netloc
 
-    def create(self, credential_id: str, *, now: datetime, actor: str) -> CreatedOffer:
-        """Offer the credential `credential_id`; raise `NotFound`, or `Conflict` if revoked."""
-        original = self._credentials.get(credential_id)
-        if original is None:
-            raise NotFound("no such credential was issued here")
-        if original.revoked_at is not None:
-            raise Conflict("this credential has been revoked; it cannot be offered")
-        offer = StoredOffer(
-            id=secrets.token_urlsafe(24),
-            credential_id=original.id,
-            challenge=new_challenge(),
-            created_at=now,
-            expires_at=now + self._ttl,
-            actor=actor,
+    def create(
+        self,
+        credential_ids: str | Sequence[str],
+        *,
+        now: datetime,
+        actor: str,
+        tx_code: bool = False,
+    ) -> CreatedOffer:
+        """Offer the credential(s) `credential_ids` (several: one group, claimed at once).
+
+        Raise `NotFound`, or `Conflict` if one is revoked. With `tx_code`, OpenID4VCI also asks
+        for a transaction code (returned here only; stored as a digest).
+        """
+        ids = [credential_ids] if isinstance(credential_ids, str) else list(credential_ids)
+        if not ids:
+            raise InvalidInput("offer at least one credential")
+        originals = []
+        for credential_id in ids:
+            original = self._credentials.get(credential_id)
+            if original is None:
+                raise NotFound("no such credential was issued here")
+            if original.revoked_at is not None:
+                raise Conflict("this credential has been revoked; it cannot be offered")
+            originals.append(original)
+        code = secrets.token_urlsafe(32)
+        pin = (
+            "".join(secrets.choice("0123456789") for _ in range(TX_CODE_LENGTH))
+            if tx_code
+            else None
         )
-        with self._uow() as tx:
-            tx.offers.insert(offer)
-            tx.audit.record(
-                at=now,
+        lead_id = secrets.token_urlsafe(24)
+        group_id = lead_id if len(originals) > 1 else None
+        offers = [
+            StoredOffer(
+                id=lead_id if n == 0 else secrets.token_urlsafe(24),
+                credential_id=original.id,
+                challenge=new_challenge(),
+                created_at=now,
+                expires_at=now + self._ttl,
                 actor=actor,
-                action="offer",
-                subject=original.url,
-                detail={"offer": offer.id, "expiresAt": offer.expires_at.isoformat()},
+                pre_authorized_code_sha256=sha256_hex(code) if n == 0 else None,
+                tx_code_sha256=sha256_hex(pin) if pin and n == 0 else None,
+                group_id=group_id,
             )
-        return CreatedOffer(offer=offer, links=self.links(offer))
+            for n, original in enumerate(originals)
+        ]
+        with self._uow() as tx:
+            for offer, original in zip(offers, originals, strict=True):
+                tx.offers.insert(offer)
+                tx.audit.record(
+                    at=now,
+                    actor=actor,
+                    action="offer",
+                    subject=original.url,
+                    detail={"offer": offer.id, "expiresAt": offer.expires_at.isoformat()},
+                )
+        lead = offers[0]
+        offer_uri = f"{self._base_url}/oid4vci/offers/{code}"
+        return CreatedOffer(
+            offer=lead,
+            links=self.links(lead),
+            oid4vci=Oid4vciOffer(
+                credential_offer=credential_offer(
+                    self._base_url, code, TX_CODE_LENGTH if pin else None
+                ),
+                credential_offer_uri=credential_offer_uri(offer_uri),
+                tx_code=pin,
+            ),
+            count=len(offers),
+        )
 
     def links(self, offer: StoredOffer) -> OfferLinks:
         """Return the URLs a wallet claims `offer` at."""
@@ -186,53 +259,67 @@ class OfferService:
 
     def claim(
         self, offer_id: str, presentation: Any, *, now: datetime, domain: str | None = None
-    ) -> StoredCredential:
-        """Deliver the offer's holder-bound copy to the holder `presentation` proves.
+    ) -> list[StoredCredential]:
+        """Deliver the offer's holder-bound copies to the holder `presentation` proves.
 
         The presentation must be signed (proofPurpose authentication) for the offer's
-        challenge and, if given, `domain`, by a did:key that is its holder.
-        Raise `NotFound`, `OfferExpired`, `HolderProofRefused`, `OfferClaimed`, or
-        `Conflict` when the credential was revoked meanwhile.
+        challenge and, if given, `domain`, by a did:key that is its holder. Raise as
+        `deliver` does, and `HolderProofRefused`.
         """
         offer = self.get_open(offer_id, now=now)
         holder = self._holder(presentation, offer, now=now, domain=domain)
-        if offer.holder_did is not None:
-            return self._bound_copy(offer, holder)
-        original = self._credentials.get(offer.credential_id)
-        if original is None:  # pragma: no cover - credentials are never deleted
-            raise NotFound("the offered credential is gone")
-        if original.revoked_at is not None:
-            raise Conflict("the offered credential has been revoked")
-        draft_id = new_credential_id()
-        document = holder_bound_document(
-            original, holder=holder, url=f"{self._base_url}/credentials/{draft_id}"
-        )
+        return self.deliver(offer.id, holder, now=now)
 
-        def bind(tx: Transaction, records: list[IssuedRecord]) -> None:
-            (record,) = records
-            if not tx.offers.bind(
-                offer.id, holder_did=holder, credential_id=record.stored.id, now=now
-            ):
-                raise _Bound
-            tx.audit.record(
-                at=now,
-                actor=f"holder:{holder}",
-                action="offer-claim",
-                subject=original.url,
-                detail={"offer": offer.id, "holder": holder, "copy": record.stored.url},
+    def deliver(self, offer_id: str, holder: str, *, now: datetime) -> list[StoredCredential]:
+        """Return the holder-bound copies of the offer `offer_id` and its group for `holder`,
+        issuing and binding them (in one transaction) on the first claim.
+
+        Raise `NotFound`, `OfferExpired`, `OfferClaimed` (another holder was first), or
+        `Conflict` when an offered credential was revoked meanwhile.
+        """
+        lead = self.get_open(offer_id, now=now)
+        members = self._offers.members(lead.id)
+        if any(member.holder_did is not None for member in members):
+            return self._bound_copies(members, holder)
+        drafts: list[Draft] = []
+        originals: list[StoredCredential] = []
+        for member in members:
+            original = self._credentials.get(member.credential_id)
+            if original is None:  # pragma: no cover - credentials are never deleted
+                raise NotFound("the offered credential is gone")
+            if original.revoked_at is not None:
+                raise Conflict("the offered credential has been revoked")
+            draft_id = new_credential_id()
+            originals.append(original)
+            drafts.append(
+                Draft(
+                    document=holder_bound_document(
+                        original, holder=holder, url=f"{self._base_url}/credentials/{draft_id}"
+                    ),
+                    credential_id=draft_id,
+                    framework_id=original.framework_id,
+                    achievement_id=original.achievement_id,
+                    valid_until=original.valid_until,
+                )
             )
 
+        def bind(tx: Transaction, records: list[IssuedRecord]) -> None:
+            for member, original, record in zip(members, originals, records, strict=True):
+                if not tx.offers.bind(
+                    member.id, holder_did=holder, credential_id=record.stored.id, now=now
+                ):
+                    raise _Bound
+                tx.audit.record(
+                    at=now,
+                    actor=f"holder:{holder}",
+                    action="offer-claim",
+                    subject=original.url,
+                    detail={"offer": member.id, "holder": holder, "copy": record.stored.url},
+                )
+
         try:
-            (record,) = self._issuer.issue(
-                [
-                    Draft(
-                        document=document,
-                        credential_id=draft_id,
-                        framework_id=original.framework_id,
-                        achievement_id=original.achievement_id,
-                        valid_until=original.valid_until,
-                    )
-                ],
+            records = self._issuer.issue(
+                drafts,
                 cryptosuite=COPY_CRYPTOSUITE,
                 status_purpose="revocation",
                 policy="none",
@@ -241,18 +328,19 @@ class OfferService:
                 in_transaction=bind,
             )
         except _Bound:
-            fresh = self._offers.get(offer.id)
-            assert fresh is not None
-            return self._bound_copy(fresh, holder)
-        return record.stored
+            return self._bound_copies(self._offers.members(lead.id), holder)
+        return [record.stored for record in records]
 
-    def _bound_copy(self, offer: StoredOffer, holder: str) -> StoredCredential:
-        """Return the copy bound to `holder`; raise `OfferClaimed` for another holder."""
-        if offer.holder_did != holder or offer.bound_credential_id is None:
-            raise OfferClaimed("this offer has been claimed by another wallet")
-        copy = self._credentials.get(offer.bound_credential_id)
-        assert copy is not None
-        return copy
+    def _bound_copies(self, members: list[StoredOffer], holder: str) -> list[StoredCredential]:
+        """Return the copies bound to `holder`; raise `OfferClaimed` for another holder."""
+        copies = []
+        for member in members:
+            if member.holder_did != holder or member.bound_credential_id is None:
+                raise OfferClaimed("this offer has been claimed by another wallet")
+            copy = self._credentials.get(member.bound_credential_id)
+            assert copy is not None
+            copies.append(copy)
+        return copies
 
     def _holder(
         self, presentation: Any, offer: StoredOffer, *, now: datetime, domain: str | None
@@ -267,17 +355,23 @@ class OfferService:
             failed = next((c for c in result.checks if c.failed), None)
             reason = failed.message if failed else "it did not verify"
             raise HolderProofRefused(f"the presentation does not prove a holder: {reason}")
-        holder = presentation.get("holder")
-        if isinstance(holder, dict):
-            holder = holder.get("id")
-        if holder is None:
-            proofs = presentation.get("proof")
-            proof = proofs[0] if isinstance(proofs, list) and proofs else proofs
-            method = proof.get("verificationMethod") if isinstance(proof, dict) else None
-            holder = method.split("#", 1)[0] if isinstance(method, str) else None
-        if not isinstance(holder, str) or not holder.startswith("did:key:"):
-            raise HolderProofRefused("the presentation's holder must be a did:key")
-        return holder
+        return holder_of(presentation)
+
+
+def holder_of(presentation: dict[str, Any]) -> str:
+    """Return the did:key holder of a (verified) presentation: its `holder`, else the key
+    that signed it; raise `HolderProofRefused` if that is not a did:key."""
+    holder = presentation.get("holder")
+    if isinstance(holder, dict):
+        holder = holder.get("id")
+    if holder is None:
+        proofs = presentation.get("proof")
+        proof = proofs[0] if isinstance(proofs, list) and proofs else proofs
+        method = proof.get("verificationMethod") if isinstance(proof, dict) else None
+        holder = method.split("#", 1)[0] if isinstance(method, str) else None
+    if not isinstance(holder, str) or not holder.startswith("did:key:"):
+        raise HolderProofRefused("the presentation's holder must be a did:key")
+    return holder
 
 
 def holder_bound_document(original: StoredCredential, *, holder: str, url: str) -> dict[str, Any]:

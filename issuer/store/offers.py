@@ -4,14 +4,30 @@ one holder.
 An offer row holds the credential offered (`credential_id`), when it ends, the challenge a
 holder's presentation must answer (LCW deep link and VCALM exchange), and, once claimed, the
 holder's DID and the holder-bound copy issued for it (`bound_credential_id`). The
-pre-authorized code and transaction code of OpenID4VCI are stored as SHA-256 digests only.
-The table is defined here (with the shared `metadata`), migrated by revision 0005.
+pre-authorized code and transaction code of OpenID4VCI are stored as SHA-256 digests only,
+with when the code was used and how many wrong transaction codes were tried.
+
+Offers made together ("all at once") share a `group_id`: the id of the group's lead offer,
+whose challenge and codes claim the whole group. The table is defined here (with the shared
+`metadata`), migrated by revisions 0005 and 0007.
 """
 
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Column, Connection, Engine, String, Table, Text, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    String,
+    Table,
+    Text,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from issuer.store.database import UtcDateTime, metadata
 
@@ -29,6 +45,9 @@ offers_table = Table(
     Column("holder_did", Text, nullable=True),
     Column("bound_credential_id", String(36), nullable=True, index=True),
     Column("bound_at", UtcDateTime(), nullable=True),
+    Column("group_id", String(64), nullable=True, index=True),
+    Column("code_used_at", UtcDateTime(), nullable=True),
+    Column("tx_code_failures", Integer, nullable=False, default=0, server_default="0"),
 )
 
 
@@ -47,6 +66,10 @@ class StoredOffer:
     holder_did: str | None = None
     bound_credential_id: str | None = None
     bound_at: datetime | None = None
+    group_id: str | None = None
+    """The lead offer's id when offered together with others (the lead's own id too)."""
+    code_used_at: datetime | None = None
+    tx_code_failures: int = 0
 
 
 _COLUMNS = [f.name for f in fields(StoredOffer)]
@@ -72,9 +95,57 @@ class OfferStore:
                 row = own.execute(statement).first()
         return _row(row) if row else None
 
+    def get_by_code(self, code_sha256: str) -> StoredOffer | None:
+        """Return the offer whose pre-authorized code has digest `code_sha256`, or None."""
+        statement = select(offers_table).where(
+            offers_table.c.pre_authorized_code_sha256 == code_sha256
+        )
+        with self._engine.connect() as conn:
+            row = conn.execute(statement).first()
+        return _row(row) if row else None
+
+    def members(self, lead_id: str, conn: Connection | None = None) -> list[StoredOffer]:
+        """Return the offers claimed with the offer `lead_id` (itself first, then its group)."""
+        table = offers_table
+        statement = (
+            select(table)
+            .where(or_(table.c.id == lead_id, table.c.group_id == lead_id))
+            .order_by(table.c.created_at, table.c.id)
+        )
+        if conn is not None:
+            rows = conn.execute(statement).all()
+        else:
+            with self._engine.connect() as own:
+                rows = own.execute(statement).all()
+        found = [_row(row) for row in rows]
+        return sorted(found, key=lambda offer: offer.id != lead_id)
+
     def insert(self, conn: Connection, offer: StoredOffer) -> None:
         """Store a new offer."""
         conn.execute(insert(offers_table).values(**offer.__dict__))
+
+    def use_code(self, conn: Connection, offer_id: str, now: datetime) -> bool:
+        """Mark the offer's pre-authorized code used; return False if it was used already."""
+        table = offers_table
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == offer_id, table.c.code_used_at.is_(None))
+            .values(code_used_at=now)
+        )
+        return result.rowcount == 1
+
+    def count_tx_code_failure(self, conn: Connection, offer_id: str) -> int:
+        """Count one wrong transaction code for the offer; return the count so far."""
+        table = offers_table
+        conn.execute(
+            update(table)
+            .where(table.c.id == offer_id)
+            .values(tx_code_failures=table.c.tx_code_failures + 1)
+        )
+        value = conn.execute(
+            select(table.c.tx_code_failures).where(table.c.id == offer_id)
+        ).scalar_one()
+        return int(value)
 
     def bind(
         self, conn: Connection, offer_id: str, *, holder_did: str, credential_id: str, now: datetime

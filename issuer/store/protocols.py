@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from issuer.store.audit import AuditEntry
 from issuer.store.credentials import StoredCredential
 from issuer.store.offers import StoredOffer
+from issuer.store.oid4vci import StoredAccessToken
 from issuer.store.status_lists import StatusSlot, StoredStatusList
 
 
@@ -68,6 +69,17 @@ class OfferReader(Protocol):
     """Reads credential offers."""
 
     def get(self, offer_id: str) -> StoredOffer | None: ...
+
+    def get_by_code(self, code_sha256: str) -> StoredOffer | None: ...
+
+    def members(self, lead_id: str) -> list[StoredOffer]:
+        """Return the offers claimed with `lead_id` (itself first)."""
+
+
+class Oid4vciReader(Protocol):
+    """Reads OpenID4VCI access tokens."""
+
+    def get_token(self, token_sha256: str) -> StoredAccessToken | None: ...
 
 
 class CredentialWrites(Protocol):
@@ -146,8 +158,27 @@ class OfferWrites(Protocol):
     def bind(self, offer_id: str, *, holder_did: str, credential_id: str, now: datetime) -> bool:
         """Bind an unbound offer; return False (nothing written) if it was bound already."""
 
+    def members(self, lead_id: str) -> list[StoredOffer]: ...
+
+    def use_code(self, offer_id: str, now: datetime) -> bool:
+        """Mark the pre-authorized code used; return False if it was used already."""
+
+    def count_tx_code_failure(self, offer_id: str) -> int:
+        """Count a wrong transaction code; return the count so far."""
+
     def bound_copies(self, credential_ids: list[str]) -> list[str]:
         """Return the ids of the holder-bound copies issued from any of `credential_ids`."""
+
+
+class Oid4vciWrites(Protocol):
+    """OpenID4VCI access tokens and nonces, in a transaction."""
+
+    def insert_token(self, token: StoredAccessToken, now: datetime) -> None: ...
+
+    def insert_nonce(self, nonce: str, *, expires_at: datetime, now: datetime) -> None: ...
+
+    def consume_nonce(self, nonce: str, now: datetime) -> bool:
+        """Delete the nonce; return whether it was there and unexpired."""
 
 
 class Transaction(Protocol):
@@ -170,6 +201,9 @@ class Transaction(Protocol):
 
     @property
     def offers(self) -> OfferWrites: ...
+
+    @property
+    def oid4vci(self) -> Oid4vciWrites: ...
 
 
 class UnitOfWork(Protocol):

@@ -13,6 +13,7 @@ from issuer.store.batches import BatchStore
 from issuer.store.credentials import CredentialStore, StoredCredential, ensure_wallets
 from issuer.store.database import write_transaction
 from issuer.store.offers import OfferStore, StoredOffer
+from issuer.store.oid4vci import Oid4vciStore, StoredAccessToken
 from issuer.store.protocols import Transaction
 from issuer.store.status_lists import StatusListStore, StatusSlot, StoredStatusList
 
@@ -121,6 +122,30 @@ class _Offers:
     def bound_copies(self, credential_ids: list[str]) -> list[str]:
         return self._store.bound_copies(self._conn, credential_ids)
 
+    def members(self, lead_id: str) -> list[StoredOffer]:
+        return self._store.members(lead_id, self._conn)
+
+    def use_code(self, offer_id: str, now: datetime) -> bool:
+        return self._store.use_code(self._conn, offer_id, now)
+
+    def count_tx_code_failure(self, offer_id: str) -> int:
+        return self._store.count_tx_code_failure(self._conn, offer_id)
+
+
+class _Oid4vci:
+    def __init__(self, conn: Connection, store: Oid4vciStore) -> None:
+        self._conn = conn
+        self._store = store
+
+    def insert_token(self, token: StoredAccessToken, now: datetime) -> None:
+        self._store.insert_token(self._conn, token, now)
+
+    def insert_nonce(self, nonce: str, *, expires_at: datetime, now: datetime) -> None:
+        self._store.insert_nonce(self._conn, nonce, expires_at=expires_at, now=now)
+
+    def consume_nonce(self, nonce: str, now: datetime) -> bool:
+        return self._store.consume_nonce(self._conn, nonce, now)
+
 
 class SqlTransaction:
     """The stores of one transaction (a `Transaction`)."""
@@ -140,6 +165,7 @@ class SqlTransaction:
         self._audit = _Audit(conn)
         self._batches = _Batches(conn, batches)
         self._offers = _Offers(conn, offers or OfferStore(conn.engine))
+        self._oid4vci = _Oid4vci(conn, Oid4vciStore(conn.engine))
 
     @property
     def credentials(self) -> _Credentials:
@@ -164,6 +190,10 @@ class SqlTransaction:
     @property
     def offers(self) -> _Offers:
         return self._offers
+
+    @property
+    def oid4vci(self) -> _Oid4vci:
+        return self._oid4vci
 
 
 class SqlUnitOfWork:

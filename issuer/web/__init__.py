@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         frameworks,
         mail,
         offers,
+        oid4vci,
         openapi,
         pages,
         problems,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(offers.bp)
     app.register_blueprint(console_records.bp)
+    app.register_blueprint(oid4vci.bp)
     for blueprint in (wallet.bp, verify_page.bp, console.bp, batches.bp, mail.bp):
         app.register_blueprint(blueprint)
     return app

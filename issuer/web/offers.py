@@ -22,6 +22,8 @@ from issuer.errors import InvalidInput
 from issuer.model.credential import format_datetime_z
 from issuer.model.offers import CreateOfferRequest, ExchangeRequest, WalletPresentation
 from issuer.model.spec import VC_V2_CONTEXT
+from issuer.services.offers import CreatedOffer
+from issuer.store.credentials import StoredCredential
 from issuer.web import services
 from issuer.web.apidoc import Reply, operation
 from issuer.web.auth import current_actor, require_token
@@ -48,15 +50,17 @@ def wallet_json(body: Any, status: int = 200) -> Response:
     description="Creates an offer of a credential this service issued (expires after "
     "`ISSUER_OFFER_TTL` seconds, default 1800). The wallet claims a copy bound to its DID: "
     "`lcw.deepLink` opens Learner Credential Wallet (it POSTs a signed presentation to "
-    "`lcw.vcRequestUrl`), `lcw.interactionUrl` starts a VCALM exchange. `oid4vci` is null "
-    "until OpenID4VCI is served. One holder only: another wallet's claim is refused (409).",
+    "`lcw.vcRequestUrl`), `lcw.interactionUrl` starts a VCALM exchange, "
+    "`oid4vci.credentialOfferUri` (openid-credential-offer://) starts OpenID4VCI with a "
+    'pre-authorized code (`txCode` set when the body asks `{"txCode": true}`). One holder '
+    "only: another wallet's claim is refused (409).",
     tags=["Wallet delivery"],
     auth="bearer",
     body=CreateOfferRequest,
     status=201,
     ok=Reply(
         "The offer: {id, expiresAt, lcw: {deepLink, vcRequestUrl, challenge, "
-        "interactionUrl}, oid4vci: null}"
+        "interactionUrl}, oid4vci: {credentialOffer, credentialOfferUri, txCode}}"
     ),
     errors=(400, 401, 404, 409, 413, 415, 422),
 )
@@ -64,11 +68,21 @@ def wallet_json(body: Any, status: int = 200) -> Response:
 @require_token
 def create_offer(credential_id: str) -> Response:
     """Create an offer of an issued credential (201); 404 unknown, 409 revoked."""
+    options = CreateOfferRequest()
     if request.get_data(cache=True).strip():
-        parse_body(CreateOfferRequest)
-    created = services().offers.create(credential_id, now=_now(), actor=current_actor())
+        options = parse_body(CreateOfferRequest)
+    created = services().offers.create(
+        credential_id, now=_now(), actor=current_actor(), tx_code=options.tx_code
+    )
+    response = Response(json.dumps(offer_body(created)), status=201, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def offer_body(created: CreatedOffer) -> dict[str, Any]:
+    """Return the JSON of a new offer: its id, expiry, LCW links and OpenID4VCI offer."""
     links = created.links
-    body = {
+    return {
         "id": created.offer.id,
         "expiresAt": format_datetime_z(created.offer.expires_at),
         "lcw": {
@@ -77,11 +91,29 @@ def create_offer(credential_id: str) -> Response:
             "challenge": links.challenge,
             "interactionUrl": links.interaction_url,
         },
-        "oid4vci": None,
+        "oid4vci": {
+            "credentialOffer": created.oid4vci.credential_offer,
+            "credentialOfferUri": created.oid4vci.credential_offer_uri,
+            "txCode": created.oid4vci.tx_code,
+        },
     }
-    response = Response(json.dumps(body), status=201, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+
+
+def delivered(copies: list[StoredCredential]) -> dict[str, Any]:
+    """Return what LCW's deep link answers: the one credential, or a presentation of several."""
+    documents = [json.loads(copy.document) for copy in copies]
+    if len(documents) == 1:
+        return documents[0]  # type: ignore[no-any-return]
+    return presentation_of(documents)
+
+
+def presentation_of(documents: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return an unsigned VerifiablePresentation holding `documents`."""
+    return {
+        "@context": [VC_V2_CONTEXT],
+        "type": ["VerifiablePresentation"],
+        "verifiableCredential": documents,
+    }
 
 
 @operation(
@@ -101,8 +133,8 @@ def claim_lcw(offer_id: str) -> Response:
     presentation = json_body()
     if not isinstance(presentation, dict):
         raise InvalidInput("send the wallet's signed presentation as a JSON object")
-    copy = services().offers.claim(offer_id, presentation, now=_now())
-    return wallet_json(json.loads(copy.document))
+    copies = services().offers.claim(offer_id, presentation, now=_now())
+    return wallet_json(delivered(copies))
 
 
 @operation(
@@ -140,13 +172,6 @@ def exchange(offer_id: str) -> Response:
         return wallet_json(
             {"verifiablePresentationRequest": offers.presentation_request(offer_id, now=now)}
         )
-    copy = offers.claim(offer_id, body.verifiable_presentation, now=now, domain=offers.domain)
-    return wallet_json(
-        {
-            "verifiablePresentation": {
-                "@context": [VC_V2_CONTEXT],
-                "type": ["VerifiablePresentation"],
-                "verifiableCredential": [json.loads(copy.document)],
-            }
-        }
-    )
+    copies = offers.claim(offer_id, body.verifiable_presentation, now=now, domain=offers.domain)
+    documents = [json.loads(copy.document) for copy in copies]
+    return wallet_json({"verifiablePresentation": presentation_of(documents)})

@@ -107,7 +107,12 @@ def test_an_offer_has_an_lcw_deep_link_and_expires(client: FlaskClient) -> None:
     credential = _issue(client)
     before = datetime.now(UTC)
     offer = _offer(client, credential)
-    assert offer["oid4vci"] is None
+    oid4vci = offer["oid4vci"]
+    assert oid4vci["txCode"] is None
+    assert oid4vci["credentialOffer"]["credential_issuer"] == BASE_URL
+    assert oid4vci["credentialOfferUri"].startswith(
+        "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example.org%2F"
+    )
     expires = datetime.fromisoformat(offer["expiresAt"].replace("Z", "+00:00"))
     assert timedelta(minutes=29) < expires - before <= timedelta(minutes=30, seconds=5)
     lcw = offer["lcw"]
@@ -123,11 +128,12 @@ def test_an_offer_has_an_lcw_deep_link_and_expires(client: FlaskClient) -> None:
     }
     assert lcw["vcRequestUrl"].startswith(f"{BASE_URL}/offers/{offer['id']}/")
     assert lcw["interactionUrl"].endswith("?iuv=1")
-    # body {} or none at all; txCode accepted (used by OpenID4VCI later)
+    # body {} or none at all; txCode asks OpenID4VCI for a transaction code
     uuid = _uuid(credential)
     assert client.post(f"/credentials/{uuid}/offers", headers=AUTH).status_code == 201
     response = client.post(f"/credentials/{uuid}/offers", json={"txCode": True}, headers=AUTH)
     assert response.status_code == 201
+    assert len(response.get_json()["oid4vci"]["txCode"]) == 6
     bad = client.post(f"/credentials/{uuid}/offers", json={"txCode": "yes!"}, headers=AUTH)
     assert bad.status_code == 422
     assert bad.mimetype == "application/problem+json"
