@@ -9,7 +9,7 @@ with when the code was used and how many wrong transaction codes were tried.
 
 Offers made together ("all at once") share a `group_id`: the id of the group's lead offer,
 whose challenge and codes claim the whole group. The table is defined here (with the shared
-`metadata`), migrated by revisions 0005 and 0007.
+`metadata`), migrated by revisions 0005 and 0009.
 """
 
 from dataclasses import dataclass, fields

@@ -2,7 +2,7 @@
 
 An access token names the lead offer it was granted for (`issuer.store.offers`); a nonce is
 a `c_nonce` handed out by the nonce endpoint, consumed by the first proof that carries it.
-The tables are defined here (with the shared `metadata`), migrated by revision 0007.
+The tables are defined here (with the shared `metadata`), migrated by revision 0009.
 """
 
 from dataclasses import dataclass
