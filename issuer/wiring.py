@@ -260,6 +260,8 @@ def _mail_service(settings: Settings, engine: Engine, credentials: CredentialSto
         base_url=settings.base_url,
         issuer_name=settings.issuer_name,
         mail_from=settings.mail_from,
+        issuer_url=settings.issuer_url or settings.base_url,
+        issuer_email=settings.issuer_email,
     )
 
 

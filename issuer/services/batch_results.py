@@ -29,7 +29,7 @@ from issuer.services.wallet import WalletService
 from issuer.store.batches import StoredBatch
 from issuer.store.credentials import StoredCredential
 from issuer.store.protocols import CredentialReader
-from issuer.wallet.badge_image import badge_text, render_png, render_svg, supplied_image
+from issuer.wallet.badge_image import credential_badge, issuer_name
 from issuer.wallet.baking import bake_png, bake_svg
 from issuer.wallet.clr import subject_achievement
 from issuer.wallet.presentation import build_presentation, holder_of
@@ -169,23 +169,19 @@ def learners(results: list[RowResult]) -> list[_Learner]:
 
 
 class _Badges:
-    """Badge images by achievement: drawn once, then baked with each credential."""
+    """Badge images by achievement and issuer: drawn once, then baked with each credential."""
 
-    def __init__(self) -> None:
-        self._images: dict[tuple[str, str], tuple[str, bytes]] = {}
+    def __init__(self, logo: bytes | None = None) -> None:
+        self._logo = logo
+        self._images: dict[tuple[str, str, str | None], bytes] = {}
 
     def baked(self, document: str, kind: Literal["png", "svg"]) -> bytes:
-        achievement = subject_achievement(json.loads(document)) or {}
-        key = (kind, json.dumps(achievement, sort_keys=True))
+        credential = json.loads(document)
+        achievement = subject_achievement(credential) or {}
+        key = (kind, json.dumps(achievement, sort_keys=True), issuer_name(credential))
         if key not in self._images:
-            supplied = supplied_image(achievement)
-            if supplied and supplied[0] == kind:
-                self._images[key] = supplied
-            elif kind == "png":
-                self._images[key] = ("png", render_png(badge_text(achievement)))
-            else:
-                self._images[key] = ("svg", render_svg(badge_text(achievement)).encode())
-        image = self._images[key][1]
+            self._images[key] = credential_badge(credential, kind, logo=self._logo)
+        image = self._images[key]
         if kind == "png":
             return bake_png(image, document)
         return bake_svg(image, document).encode("utf-8")
@@ -206,7 +202,7 @@ def write_wallets_zip(
     with_clr: bool = True,
 ) -> Iterator[None]:
     """Write the zip to `out`, yielding after each learner (so a caller can stream it)."""
-    badges = _Badges()
+    badges = _Badges(wallets.logo)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("summary.csv", summary_csv(results, base_url))
         for learner in learners(results):

@@ -78,6 +78,8 @@ def wallet_link_message(
     learner_name: str | None = None,
     reminder: bool = False,
     wallet_apps: Sequence[WalletApp] = (),
+    issuer_url: str | None = None,
+    issuer_email: str | None = None,
 ) -> tuple[str, str, str]:
     """Return (subject, plain text, HTML) of the email carrying a learner's wallet link.
 
@@ -108,6 +110,9 @@ def wallet_link_message(
         "",
         f"— {issuer_name}",
     ]
+    contact = [v for v in (issuer_url, issuer_email) if v]
+    if contact:
+        lines.append(" · ".join(contact))
     text = "\n".join(lines) + "\n"
     e = html.escape
     items = "".join(f"<li>{e(name)}</li>" for name in names)
@@ -121,7 +126,16 @@ def wallet_link_message(
         + buttons
         + "<p>To show a credential to an employer, share its file or its verification link "
         "from your wallet, not the wallet link itself.</p>"
-        f"<p>— {e(issuer_name)}</p></body></html>"
+        f"<p>— {e(issuer_name)}"
+        + "".join(
+            f'<br><a href="{e(link)}">{e(value)}</a>'
+            for value, link in (
+                (issuer_url, issuer_url),
+                (issuer_email, f"mailto:{issuer_email}" if issuer_email else None),
+            )
+            if value and link
+        )
+        + "</p></body></html>"
     )
     return subject, text, body
 
@@ -153,8 +167,12 @@ class MailService:
         base_url: str,
         issuer_name: str,
         mail_from: str | None = None,
+        issuer_url: str | None = None,
+        issuer_email: str | None = None,
     ) -> None:
         self._outbox = outbox
+        self._issuer_url = issuer_url
+        self._issuer_email = issuer_email
         self._transport = transport
         self._wallets = wallets
         self._base_url = base_url
@@ -190,6 +208,8 @@ class MailService:
         """Queue the wallet-link email; return its id (None: already queued under `dedupe_key`)."""
         subject, text, body = wallet_link_message(
             issuer_name=self._issuer_name,
+            issuer_url=self._issuer_url,
+            issuer_email=self._issuer_email,
             wallet_url=self.wallet_url(wallet_id),
             achievements=achievements,
             learner_name=learner_name,
@@ -315,6 +335,8 @@ class MailService:
         email["From"] = Address(display_name=self._issuer_name, addr_spec=self._mail_from)
         email["To"] = message.to_address or ""
         email["Subject"] = message.subject
+        if self._issuer_email:
+            email["Reply-To"] = self._issuer_email
         email["Date"] = format_datetime(message.created_at)
         email["Message-ID"] = make_msgid(domain=self._mail_from.rpartition("@")[2])
         email.set_content(message.text_body)

@@ -20,7 +20,7 @@ from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.frameworks import FrameworkCatalog
 from issuer.services.signing import SignFunction
 from issuer.store.credentials import CredentialStore, StoredCredential
-from issuer.wallet.badge_image import BadgeText, badge_text, render_png, render_svg, supplied_image
+from issuer.wallet.badge_image import BadgeText, badge_text, credential_badge, issuer_name
 from issuer.wallet.baking import bake_png, bake_svg
 from issuer.wallet.certificate import Certified, certificate_pdf, record_pdf
 from issuer.wallet.clr import build_clr, level_of, subject_achievement
@@ -57,7 +57,7 @@ class WalletCredential:
     @property
     def badge(self) -> BadgeText:
         """What the credential's badge says."""
-        return badge_text(self.achievement)
+        return badge_text(self.achievement, issuer=issuer_name(self.document))
 
 
 @dataclass(frozen=True)
@@ -196,13 +196,14 @@ class WalletService:
         items = [Certified(c.document, verify_url(c.stored)) for c in good]
         return record_pdf(items, self._branding, now=now, left_out=len(wallet) - len(good))
 
+    @property
+    def logo(self) -> bytes | None:
+        """The issuer's logo (`ISSUER_LOGO`), drawn on badge images."""
+        return self._branding.logo
+
     def badge(self, stored: StoredCredential, kind: Literal["png", "svg"]) -> bytes:
         """Return the credential's badge image with the credential (as signed) baked in."""
-        achievement = subject_achievement(json.loads(stored.document)) or {}
-        supplied = supplied_image(achievement)
+        image = credential_badge(json.loads(stored.document), kind, logo=self._branding.logo)
         if kind == "png":
-            image = supplied[1] if supplied and supplied[0] == "png" else None
-            return bake_png(image or render_png(badge_text(achievement)), stored.document)
-        if supplied and supplied[0] == "svg":
-            return bake_svg(supplied[1], stored.document).encode("utf-8")
-        return bake_svg(render_svg(badge_text(achievement)), stored.document).encode("utf-8")
+            return bake_png(image, stored.document)
+        return bake_svg(image, stored.document).encode("utf-8")

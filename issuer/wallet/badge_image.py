@@ -1,6 +1,6 @@
 """Generated badge images: a round badge naming the occupation, the level and the topic.
 
-    text = badge_text(credential["credentialSubject"]["achievement"])
+    text = badge_text(credential["credentialSubject"]["achievement"], issuer="Example College")
     svg = render_svg(text)     # str, legible in any browser, text escaped
     png = render_png(text)     # bytes, drawn with Pillow's bundled font or a Noto face
 
@@ -10,7 +10,10 @@ with "…" when it would not fit. Each line is drawn in Pillow's bundled font (A
 it has every character, else in the first Noto face that has them all (CJK, Arabic, …:
 `issuer.wallet.fonts`), so no title comes out as boxes. The colour follows the level's
 rank. An achievement that supplies its own image as a `data:` URI (PNG or SVG) is baked into that instead
-(`supplied_image`); remote images are never fetched.
+(`supplied_image`); remote images are never fetched. The issuer's name runs along the
+bottom, and its logo (`ISSUER_LOGO`), when given, sits on a white plate at the top.
+
+    image = credential_badge(credential, "png", logo=logo_bytes)   # unbaked, for baking
 """
 
 import base64
@@ -26,6 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
+from issuer.wallet.clr import subject_achievement
 from issuer.wallet.fonts import face_for
 
 SIZE = 600
@@ -52,6 +56,7 @@ class BadgeText:
     topic: str | None = None
     code: str | None = None
     rank: int | None = None
+    issuer: str | None = None
 
     @property
     def colour(self) -> str:
@@ -62,7 +67,8 @@ class BadgeText:
     def description(self) -> str:
         """One sentence saying everything on the badge (the image's text alternative)."""
         parts = [self.title, self.level, self.topic, self.code]
-        return "Badge: " + ", ".join(p for p in parts if p) + "."
+        issued = f", issued by {self.issuer}" if self.issuer else ""
+        return "Badge: " + ", ".join(p for p in parts if p) + issued + "."
 
 
 def _alignments(achievement: dict[str, Any], target_type: str) -> list[dict[str, Any]]:
@@ -88,12 +94,12 @@ def _level_description(achievement: dict[str, Any]) -> str | None:
     return None
 
 
-def badge_text(achievement: dict[str, Any]) -> BadgeText:
+def badge_text(achievement: dict[str, Any], *, issuer: str | None = None) -> BadgeText:
     """Return what the badge of an Achievement (JSON, as in a credential) says."""
     name = str(achievement.get("name") or "Achievement")
     occupations = _alignments(achievement, "ext:ONetSocOccupation")
     if not occupations:
-        return BadgeText(title=name)
+        return BadgeText(title=name, issuer=issuer)
     occupation = occupations[0]
     title = str(occupation.get("targetName") or name)
     code = f"O*NET-SOC {occupation['targetCode']}" if occupation.get("targetCode") else None
@@ -106,7 +112,28 @@ def badge_text(achievement: dict[str, Any]) -> BadgeText:
     topic: str | None = name if name != title else None
     if statements:
         topic = f"All {len(statements)} competency statements"
-    return BadgeText(title=title, level=level, topic=topic, code=code, rank=rank)
+    return BadgeText(title=title, level=level, topic=topic, code=code, rank=rank, issuer=issuer)
+
+
+def issuer_name(credential: dict[str, Any]) -> str | None:
+    """Return the name in a credential's issuer Profile, if it has one."""
+    issuer = credential.get("issuer")
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def credential_badge(
+    credential: dict[str, Any], kind: Literal["png", "svg"], *, logo: bytes | None = None
+) -> bytes:
+    """Return a credential's badge image, not yet baked: its achievement's own, else drawn."""
+    achievement = subject_achievement(credential) or {}
+    supplied = supplied_image(achievement)
+    if supplied and supplied[0] == kind:
+        return supplied[1]
+    text = badge_text(achievement, issuer=issuer_name(credential))
+    if kind == "png":
+        return render_png(text, logo=logo)
+    return render_svg(text, logo=logo).encode("utf-8")
 
 
 # layout ---------------------------------------------------------------------------------
@@ -203,14 +230,39 @@ def _layout(text: BadgeText) -> tuple[list[_Line], int | None]:
         topic = wrap(text.topic, 28, 320, 3)
         face = face_key(text.topic)
         lines += [_Line(t, 430 + 36 * n, 28, "#ffffff", face) for n, t in enumerate(topic)]
+    if text.issuer:
+        issuer = wrap(text.issuer, 17, 230, 1)[0]
+        lines.append(_Line(issuer, 543, 17, "#ffffff", face_key(text.issuer)))
     return lines, ribbon
+
+
+_LOGO_BOX = (180, 48)
+"""Largest logo size on a badge (width, height), on a plate centred at the top."""
+_LOGO_TOP = 62
+
+
+def _logo_image(logo: bytes | None) -> Image.Image | None:
+    """Return the logo scaled to fit the badge's logo box, or None if it cannot be read."""
+    if not logo:
+        return None
+    try:
+        with Image.open(io.BytesIO(logo)) as opened:
+            image = opened.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+    image.thumbnail((_LOGO_BOX[0] * _SCALE, _LOGO_BOX[1] * _SCALE), Image.Resampling.LANCZOS)
+    return image
+
+
+def _logo_type(logo: bytes) -> str:
+    return "image/png" if logo.startswith(b"\x89PNG") else "image/jpeg"
 
 
 # SVG ------------------------------------------------------------------------------------
 
 
-def render_svg(text: BadgeText) -> str:
-    """Return the badge as an SVG document (UTF-8 text)."""
+def render_svg(text: BadgeText, *, logo: bytes | None = None) -> str:
+    """Return the badge as an SVG document (UTF-8 text); `logo` is embedded as a data: URI."""
     lines, ribbon = _layout(text)
     label = quoteattr(text.description)
     parts = [
@@ -225,6 +277,16 @@ def render_svg(text: BadgeText) -> str:
         parts.append(
             f'<rect x="40" y="{ribbon - 28}" width="520" height="56" rx="8" fill="#ffffff"/>'
         )
+    drawn = _logo_image(logo)
+    if logo and drawn is not None:
+        w, h = drawn.width / _SCALE, drawn.height / _SCALE
+        x, y = 300 - w / 2, _LOGO_TOP + (_LOGO_BOX[1] - h) / 2
+        uri = f"data:{_logo_type(logo)};base64,{base64.b64encode(logo).decode()}"
+        parts.append(
+            f'<rect x="{x - 8:g}" y="{y - 6:g}" width="{w + 16:g}" height="{h + 12:g}" '
+            'rx="6" fill="#ffffff"/>'
+            f'<image x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" href="{uri}"/>'
+        )
     parts.append(f'<g font-family="{FONT_FAMILY}" text-anchor="middle">')
     parts += [
         f'<text x="300" y="{line.y}" font-size="{line.size}" fill="{line.fill}">'
@@ -238,7 +300,7 @@ def render_svg(text: BadgeText) -> str:
 # PNG ------------------------------------------------------------------------------------
 
 
-def render_png(text: BadgeText) -> bytes:
+def render_png(text: BadgeText, *, logo: bytes | None = None) -> bytes:
     """Return the badge as PNG bytes (RGBA, transparent outside the circle)."""
     big = SIZE * _SCALE
     image = Image.new("RGBA", (big, big), (255, 255, 255, 0))
@@ -250,6 +312,15 @@ def render_png(text: BadgeText) -> bytes:
     if ribbon is not None:
         box = (40 * _SCALE, (ribbon - 28) * _SCALE, 560 * _SCALE, (ribbon + 28) * _SCALE)
         draw.rounded_rectangle(box, radius=8 * _SCALE, fill="#ffffff")
+    drawn = _logo_image(logo)
+    if drawn is not None:
+        x = (big - drawn.width) // 2
+        y = _LOGO_TOP * _SCALE + (_LOGO_BOX[1] * _SCALE - drawn.height) // 2
+        plate = (x - 8 * _SCALE, y - 6 * _SCALE, x + drawn.width + 8 * _SCALE)
+        draw.rounded_rectangle(
+            (*plate, y + drawn.height + 6 * _SCALE), radius=6 * _SCALE, fill="#ffffff"
+        )
+        image.alpha_composite(drawn, (x, y))
     for line in lines:
         # SVG places the baseline at y; Pillow's "ms" anchor is middle/baseline
         draw.text(

@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = build_services(settings)
     ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="service start")
     app.extensions[EXTENSION_KEY] = services
+    app.jinja_env.globals["branding"] = services.branding  # base.html header and footer
 
     from issuer.web import (
         api,

@@ -106,7 +106,9 @@ def badge_svg(credential_id: str) -> Response:
     stored = credential_by_uuid(credential_id)
     image = services().wallet.badge(stored, "svg")
     response = file_response(image, "image/svg+xml", f"{file_stem(stored)}.svg")
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"  # the issuer's logo
+    )
     return response
 
 

@@ -98,3 +98,45 @@ def test_unusable_branding_settings_are_refused_with_a_sentence(tmp_path: Path) 
         Branding.from_settings(Settings.from_env({"ISSUER_LOGO": str(text)}))
     with pytest.raises(ValueError, match="cannot read"):
         Branding.from_settings(Settings.from_env({"ISSUER_LOGO": str(tmp_path / "missing.png")}))
+
+
+def test_pages_show_the_name_and_logo_in_the_header_and_the_contact_in_the_footer(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    header = html.split("</header>")[0]
+    assert f'<img src="/branding/logo" alt="" height="32">{NAME}' in header
+    footer = html.split("<footer>")[1]
+    assert f'<a href="{WEBSITE}">{WEBSITE}</a>' in footer
+    assert f'<a href="mailto:{CONTACT}">{CONTACT}</a>' in footer
+
+
+def test_badges_name_the_issuer_and_carry_the_logo(
+    client: FlaskClient, awarded: dict[str, Any]
+) -> None:
+    uuid = awarded["credentials"][0]["id"]
+    svg = client.get(f"/credentials/{uuid}/badge.svg").get_data(as_text=True)
+    assert f"issued by {NAME}" in svg  # the text alternative
+    assert '<image x="' in svg and 'href="data:image/png;base64,' in svg
+    png = client.get(f"/credentials/{uuid}/badge.png").data
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.convert("RGB").getpixel((300, 86)) == (200, 30, 60)  # the logo's red
+    wallet = client.get(awarded["wallet"].removeprefix(BASE_URL)).get_data(as_text=True)
+    assert f"issued by {NAME}." in wallet  # the badge's alt text on the wallet page
+
+
+def test_emails_are_signed_with_the_website_and_contact_and_reply_to_it(
+    client: FlaskClient, awarded: dict[str, Any]
+) -> None:
+    from datetime import UTC, datetime
+
+    mail = client.application.extensions["issuer"].mail
+    wallet_id = awarded["wallet"].rsplit("/", 1)[-1]
+    message_id = mail.queue_wallet_link(
+        email="ana@example.org", wallet_id=wallet_id, achievements=["x"], now=datetime.now(UTC)
+    )
+    message = mail.outbox.get(message_id)
+    assert f"— {NAME}\n{WEBSITE} · {CONTACT}\n" in message.text_body
+    assert f'<a href="mailto:{CONTACT}">{CONTACT}</a>' in message.html_body
+    email = mail.email(message)
+    assert email["Reply-To"] == CONTACT and NAME in email["From"]

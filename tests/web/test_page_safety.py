@@ -144,7 +144,8 @@ def test_other_responses_are_nosniff_and_send_no_referer(
         assert response.headers["Referrer-Policy"] == "no-referrer", path
     badge = seeded.get(f"/credentials/{credential}/badge.svg")
     assert (
-        badge.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+        badge.headers["Content-Security-Policy"]
+        == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     )
     qr = seeded.get(f"/credentials/{credential}/qr.svg")
     assert qr.headers["Content-Security-Policy"].startswith("default-src 'none'")
