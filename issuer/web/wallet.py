@@ -10,6 +10,9 @@
     GET /wallet/{wallet id}/record.pdf              every credential in good standing, one PDF
     POST /wallet/{wallet id}/credentials/{uuid}/lcw an offer of one credential to Learner
                                                     Credential Wallet: its deep link and QR code
+    POST /wallet/{wallet id}/credentials/{uuid}/oid4vci  ... to another wallet (OpenID4VCI QR)
+    POST /wallet/{wallet id}/lcw, /wallet/{wallet id}/oid4vci  the same for every credential
+                                                    in good standing, in one offer
 
 Add `?download=1` to any file to have the browser save it (Content-Disposition: attachment).
 """
@@ -267,6 +270,12 @@ def clr(wallet_id: str, framework_id: str) -> Response:
     return file_response(serialize(document), VC_MEDIA_TYPE, f"learning-record-{framework_id}.json")
 
 
+_OFFER_ERRORS = (400, 404)
+_LCW_PAGE = page("The deep link, its QR code and instructions")
+_OID4VCI_PAGE = page("The OpenID4VCI credential offer's QR code and link, and instructions")
+_NOT_GOOD = {409: page("The credential is not in good standing")}
+
+
 @operation(
     "Add a credential to Learner Credential Wallet (from the wallet page)",
     description="The wallet page's form (with its CSRF token; the private link authorises it). "
@@ -276,43 +285,108 @@ def clr(wallet_id: str, framework_id: str) -> Response:
     "expired → 409.",
     tags=["Wallet"],
     body={FORM: CsrfForm},
-    ok=page("The deep link, its QR code and instructions"),
-    also={409: page("The credential is not in good standing")},
-    errors=(400, 404),
+    ok=_LCW_PAGE,
+    also=_NOT_GOOD,
+    errors=_OFFER_ERRORS,
 )
 @bp.post("/wallet/<wallet_id>/credentials/<credential_id>/lcw")
 def add_to_lcw(wallet_id: str, credential_id: str) -> Response:
     """Offer one of the wallet's credentials to Learner Credential Wallet: link and QR code."""
+    return _offer_page(wallet_id, credential_id, "lcw")
+
+
+@operation(
+    "Add a credential to another wallet app (OpenID4VCI, from the wallet page)",
+    description="As the Learner Credential Wallet button, for wallets speaking OpenID4VCI 1.0: "
+    "answers a page with the `openid-credential-offer://` link (pre-authorized code, no "
+    "transaction code: the private link authorises it) and its QR code.",
+    tags=["Wallet"],
+    body={FORM: CsrfForm},
+    ok=_OID4VCI_PAGE,
+    also=_NOT_GOOD,
+    errors=_OFFER_ERRORS,
+)
+@bp.post("/wallet/<wallet_id>/credentials/<credential_id>/oid4vci")
+def add_to_oid4vci(wallet_id: str, credential_id: str) -> Response:
+    """Offer one of the wallet's credentials over OpenID4VCI: link and QR code."""
+    return _offer_page(wallet_id, credential_id, "oid4vci")
+
+
+@operation(
+    "Add every credential to Learner Credential Wallet at once",
+    description="One offer of every credential in good standing of this wallet: the deep "
+    "link answers one presentation holding a holder-bound copy of each (LCW stores each "
+    "credential of a presentation). None in good standing → 409.",
+    tags=["Wallet"],
+    body={FORM: CsrfForm},
+    ok=_LCW_PAGE,
+    also=_NOT_GOOD,
+    errors=_OFFER_ERRORS,
+)
+@bp.post("/wallet/<wallet_id>/lcw")
+def add_all_to_lcw(wallet_id: str) -> Response:
+    """Offer every credential in good standing to Learner Credential Wallet."""
+    return _offer_page(wallet_id, None, "lcw")
+
+
+@operation(
+    "Add every credential to another wallet app at once (OpenID4VCI)",
+    description="One credential offer (one pre-authorized code) of every credential in good "
+    "standing: the credential response holds a holder-bound copy of each in `credentials`. "
+    "None in good standing → 409.",
+    tags=["Wallet"],
+    body={FORM: CsrfForm},
+    ok=_OID4VCI_PAGE,
+    also=_NOT_GOOD,
+    errors=_OFFER_ERRORS,
+)
+@bp.post("/wallet/<wallet_id>/oid4vci")
+def add_all_to_oid4vci(wallet_id: str) -> Response:
+    """Offer every credential in good standing over OpenID4VCI."""
+    return _offer_page(wallet_id, None, "oid4vci")
+
+
+def _offer_page(wallet_id: str, credential_id: str | None, protocol: str) -> Response:
+    """Create an offer of one credential (or all in good standing) and answer its page."""
     check_csrf()
     svc = services()
     now = _now()
-    item = next(
-        (i for i in svc.wallet.credentials(wallet_id, now=now) if i.stored.id == credential_id),
-        None,
-    )
-    if item is None:
-        raise NotFound("this credential is not in this wallet")
-    name = describe_credential(item.document).achievement.name
+    items = svc.wallet.credentials(wallet_id, now=now)
+    template = "wallet_lcw.html" if protocol == "lcw" else "wallet_oid4vci.html"
     refused = None
-    if item.state != "active":
-        refused = f"This credential is {item.state}, so it cannot be added to a wallet app."
+    if credential_id is not None:
+        item = next((i for i in items if i.stored.id == credential_id), None)
+        if item is None:
+            raise NotFound("this credential is not in this wallet")
+        what = f"“{describe_credential(item.document).achievement.name}”"
+        chosen = [item]
+        if item.state != "active":
+            refused = f"This credential is {item.state}, so it cannot be added to a wallet app."
     else:
+        chosen = [i for i in items if i.state == "active"]
+        what = f"your {len(chosen)} credential{'' if len(chosen) == 1 else 's'}"
+        if not chosen:
+            refused = "None of your credentials is in good standing, so there is nothing to add."
+    if refused is None:
         try:
-            created = svc.offers.create(item.stored.id, now=now, actor=f"wallet:{wallet_id}")
+            created = svc.offers.create(
+                [i.stored.id for i in chosen], now=now, actor=f"wallet:{wallet_id}"
+            )
         except Conflict as err:
-            refused = f"This credential cannot be added to a wallet app: {err}"
+            refused = f"This cannot be added to a wallet app: {err}"
     if refused is not None:
-        html = render_template("wallet_lcw.html", wallet_id=wallet_id, name=name, refused=refused)
+        html = render_template(template, wallet_id=wallet_id, what=what, refused=refused)
         return _no_store(Response(html, status=409, mimetype="text/html"))
-    deep_link = created.links.deep_link
-    qr = segno.make_qr(deep_link, error="m").svg_inline(
-        scale=5, border=4, dark="#000000", light="#ffffff"
+    link = created.links.deep_link if protocol == "lcw" else created.oid4vci.credential_offer_uri
+    qr = segno.make_qr(link, error="m").svg_inline(
+        scale=5 if protocol == "lcw" else 4, border=4, dark="#000000", light="#ffffff"
     )
     html = render_template(
-        "wallet_lcw.html",
+        template,
         wallet_id=wallet_id,
-        name=name,
-        deep_link=deep_link,
+        what=what,
+        count=created.count,
+        link=link,
         qr=Markup(qr),  # segno SVG: path data only, nothing from the request
         expires=created.offer.expires_at,
     )
