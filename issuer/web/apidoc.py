@@ -205,6 +205,7 @@ class ConsoleIssueQuery(_Fields):
     email: str | None = None
     did: str | None = None
     name: str | None = None
+    expires: str | None = None
 
 
 class CsrfForm(_Fields):
@@ -230,6 +231,13 @@ class ConsoleAwardForm(CsrfForm):
     name: str | None = None
     narrative: str | None = None
     evidence: str | None = Field(None, description="An evidence URL")
+    expires: str | None = Field(
+        None, description="Expiry day (YYYY-MM-DD): validUntil is its end, UTC"
+    )
+    choose: Literal["yes"] | None = Field(
+        None, description="Show the chosen framework's levels (the form again), no preview"
+    )
+    shown: str | None = Field(None, description="The framework whose levels the form showed")
     suspendable: Literal["yes"] | None = None
     notify: Literal["yes"] | None = None
 

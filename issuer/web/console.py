@@ -14,7 +14,7 @@ deletes it) or revoking the token ends it. Every form carries the session's CSRF
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -149,6 +149,20 @@ def sign_out() -> BaseResponse:
     return redirect(url_for("console.issue"), code=303)
 
 
+class FieldProblem(InvalidInput):
+    """A form value that is wrong, with the field it is about (shown next to it)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field_name
+
+
+EMAIL_MESSAGE = "Enter an email address like ana@example.org."
+DID_MESSAGE = (
+    "Enter a DID like did:key:z6Mk… (did, the method, then the identifier, split by colons)."
+)
+
+
 @dataclass
 class AwardForm:
     """The award form's fields, as posted (or passed back to the form to change them)."""
@@ -161,6 +175,7 @@ class AwardForm:
     name: str = ""
     narrative: str = ""
     evidence: str = ""
+    expires: str = ""
     suspendable: bool = False
     notify: bool = False
 
@@ -176,23 +191,35 @@ class AwardForm:
             name=values.get("name", "").strip(),
             narrative=values.get("narrative", "").strip(),
             evidence=values.get("evidence", "").strip(),
+            expires=values.get("expires", "").strip(),
             suspendable=values.get("suspendable") == "yes",
             notify=values.get("notify") == "yes",
         )
 
-    def request(self) -> AwardRequest:
-        """Return the award this form asks for; raise `InvalidInput` with a readable message."""
+    def valid_until(self, now: datetime) -> datetime | None:
+        """Return the end (UTC) of the expiry day, or None; raise `FieldProblem`."""
+        if not self.expires:
+            return None
+        try:
+            day = date.fromisoformat(self.expires)
+        except ValueError:
+            raise FieldProblem("expires", "Enter the expiry date like 2027-12-31.") from None
+        until = datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+        if until <= now:
+            raise FieldProblem("expires", "Choose an expiry date after today.")
+        return until
+
+    def request(self, now: datetime | None = None) -> AwardRequest:
+        """Return the award this form asks for; raise `FieldProblem` (or `InvalidInput`)
+        with a plain message."""
         try:
             recipient = AwardRecipient(
                 email=self.email or None, did=self.did or None, name=self.name or None
             )
         except ValidationError as err:
-            first = err.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"]) or "learner"
-            message = str(first["msg"]).removeprefix("Value error, ")
-            raise InvalidInput(f"learner {where}: {message}") from None
+            raise _recipient_problem(err) from None
         if self.evidence and not self.evidence.startswith(("https://", "http://")):
-            raise InvalidInput("the evidence link must start with https:// or http://")
+            raise FieldProblem("evidence", "Enter a link that starts with https:// or http://.")
         return AwardRequest(
             framework=self.framework,
             recipient=Recipient(email=recipient.email, did=recipient.did, name=recipient.name),
@@ -200,15 +227,31 @@ class AwardForm:
             levels=tuple(self.levels),
             evidence=(Evidence(id=self.evidence),) if self.evidence else (),
             narrative=self.narrative or None,
+            valid_until=self.valid_until(now or datetime.now(UTC)),
             status_purpose="suspension" if self.suspendable else "revocation",
         )
 
 
-def _form_error(form: AwardForm, error: str) -> tuple[str, int]:
+def _recipient_problem(err: ValidationError) -> FieldProblem:
+    """Turn the recipient's validation error into a plain message next to its field."""
+    first = err.errors(include_url=False)[0]
+    where = str(first["loc"][0]) if first["loc"] else ""
+    if where == "email":
+        return FieldProblem("email", EMAIL_MESSAGE)
+    if where == "did":
+        return FieldProblem("did", DID_MESSAGE)
+    if where == "name":
+        return FieldProblem("name", "Keep the name under 500 characters.")
+    return FieldProblem("email", "Enter the learner's email address (or their DID).")
+
+
+def _form_error(
+    form: AwardForm, error: str | None, *, field_name: str | None = None, status: int = 422
+) -> tuple[str, int]:
     catalog = services().frameworks
     framework: Framework | None
     try:
-        framework = catalog.get(form.framework)
+        framework = catalog.get(form.framework) if form.framework else None
     except NotFound:
         framework = None
     html = render_template(
@@ -218,8 +261,9 @@ def _form_error(form: AwardForm, error: str) -> tuple[str, int]:
         framework_label=framework_name(framework) if framework else None,
         form=form,
         error=error,
+        errors={field_name: error} if field_name and error else {},
     )
-    return html, 422
+    return html, status
 
 
 @operation(
@@ -238,12 +282,26 @@ def preview() -> tuple[str, int] | str:
     check_csrf()
     form = AwardForm.from_values(request.form)
     catalog = services().frameworks
+    if request.form.get("choose") or form.framework != request.form.get("shown", form.framework):
+        # a framework chosen (its levels to show), not an award to preview
+        if form.framework != request.form.get("shown"):
+            form.statements, form.levels = [], []
+        return _form_error(form, None, status=200)
+    if not form.framework:
+        return _form_error(form, "Choose a framework.", field_name="framework")
+    if not form.statements and not form.levels:
+        message = "Tick at least one statement, or a whole level."
+        return _form_error(form, message, field_name="statements")
     try:
         award = form.request()
         framework = catalog.get(form.framework)
         selected = select_achievements(framework, catalog.achievements(framework.id), award)
-    except (InvalidInput, NotFound) as err:
-        return _form_error(form, str(err))
+    except FieldProblem as err:
+        return _form_error(form, str(err), field_name=err.field)
+    except NotFound as err:
+        return _form_error(form, str(err), field_name="framework")
+    except InvalidInput as err:
+        return _form_error(form, str(err), field_name="statements")
     recipient = recipient_key(award.recipient)
     keys = [dedupe_key(framework.id, s.achievement.id, recipient) for s in selected]
     existing = services().credentials.find_active(keys)
@@ -279,6 +337,8 @@ def award() -> tuple[str, int] | str:
         result = services().awards.award(
             request_, now=datetime.now(UTC), actor=cast(str, signed_in_actor())
         )
+    except FieldProblem as err:
+        return _form_error(form, str(err), field_name=err.field)
     except InvalidInput as err:
         return _form_error(form, str(err))
     base = services().settings.base_url

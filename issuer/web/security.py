@@ -1,6 +1,7 @@
 """Browser-facing safety: security headers on every response and the `link_url` template filter.
 
-Every HTML page gets a strict Content-Security-Policy: no scripts at all, styles only from
+Every HTML page gets a strict Content-Security-Policy: scripts only as this service's static
+files (no inline script; pages work without them), styles only from
 this service's own stylesheet (no inline `<style>` or `style=`), images only from this
 service, forms posting only back to it, and no framing. Every response is `nosniff` and sends
 no Referer (wallet links are private capability URLs, so they must not leak to other sites).
@@ -26,6 +27,7 @@ def page_policy(base_url: str) -> str:
         [
             "default-src 'none'",
             f"img-src {' '.join(images)}",
+            "script-src 'self'",  # static files only (static/*.js): never inline
             "style-src 'self'",
             "form-action 'self'",
             "frame-ancestors 'none'",

@@ -117,10 +117,12 @@ def test_bad_award_forms_come_back_with_the_problem(console: tuple[FlaskClient, 
     client, csrf = console
     no_learner = client.post("/issue/preview", data=_award_form(csrf, email="", name=""))
     assert no_learner.status_code == 422
-    assert "give the recipient&#39;s email or did" in no_learner.get_data(as_text=True)
+    assert "Enter the learner&#39;s email address (or their DID)." in no_learner.get_data(
+        as_text=True
+    )
     nothing = client.post("/issue/preview", data=_award_form(csrf, statements=[]))
     assert nothing.status_code == 422
-    assert "name the demonstrated statements" in nothing.get_data(as_text=True)
+    assert "Tick at least one statement, or a whole level." in nothing.get_data(as_text=True)
 
 
 def test_issuing_without_the_csrf_token_is_refused(console: tuple[FlaskClient, str]) -> None:

@@ -14,7 +14,8 @@ from tests.conftest import AUTH, BASE_URL, TEST_TOKEN, Cli
 FRAMEWORK = "43-4171.00-v.26.05"
 HTML = {"Accept": "text/html"}
 POLICY = (
-    "default-src 'none'; img-src 'self' https://issuer.example.org; style-src 'self'; "
+    "default-src 'none'; img-src 'self' https://issuer.example.org; script-src 'self'; "
+    "style-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 
@@ -120,7 +121,12 @@ def test_every_page_has_the_strict_policy_and_no_inline_style_or_script(
         assert headers["Referrer-Policy"] == "no-referrer", path
         assert headers["X-Frame-Options"] == "DENY", path
         html = response.get_data(as_text=True)
-        assert "<style" not in html and "<script" not in html, path
+        assert "<style" not in html, path
+        scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, flags=re.S)
+        assert html.count("<script") == len(scripts), path
+        for attributes, body in scripts:  # static files only, never inline code
+            assert re.fullmatch(r' src="/static/[a-z-]+\.js" defer', attributes), path
+            assert body == "", path
         assert not re.search(r"\sstyle=", html), path
         assert not re.search(r"\son[a-z]+=", html), path
         assert '<link rel="stylesheet" href="/static/style.css">' in html, path
