@@ -50,10 +50,25 @@ class WalletReader(Protocol):
 
 @dataclass(frozen=True)
 class WalletApp:
-    """A button opening a wallet app with the credentials (filled in by wallet offers)."""
+    """A button opening a wallet app with the credentials: a page of the wallet that makes
+    the offer when the learner asks (offers expire; an email may be read days later)."""
 
     label: str
     url: str
+
+
+def wallet_app_buttons(wallet_url: str) -> list[WalletApp]:
+    """Return the wallet-app buttons of a wallet-link email (`GET {wallet}/lcw`, `/oid4vci`)."""
+    return [
+        WalletApp("Add to Learner Credential Wallet", f"{wallet_url}/lcw"),
+        WalletApp("Add to another wallet app (OpenID4VCI)", f"{wallet_url}/oid4vci"),
+    ]
+
+
+BUTTON_STYLE = (
+    "display:inline-block;padding:10px 16px;background:#0b4ea2;color:#ffffff;"
+    "text-decoration:none;border-radius:4px;font-weight:bold"
+)
 
 
 @dataclass(frozen=True)
@@ -83,8 +98,7 @@ def wallet_link_message(
 ) -> tuple[str, str, str]:
     """Return (subject, plain text, HTML) of the email carrying a learner's wallet link.
 
-    `wallet_apps`: buttons to add the credentials to a wallet app (none yet; the wallet
-    offers work fills them in)."""
+    `wallet_apps`: buttons to add the credentials to a wallet app (`wallet_app_buttons`)."""
     greeting = f"Hello {learner_name}," if learner_name else "Hello,"
     names = list(dict.fromkeys(achievements))
     if reminder:
@@ -101,6 +115,8 @@ def wallet_link_message(
         "See and download them in your wallet (this link is private: keep it to yourself):",
         wallet_url,
     ]
+    if wallet_apps:
+        lines += ["", "Or keep them in a wallet app on your phone:"]
     for app in wallet_apps:
         lines += ["", f"{app.label}: {app.url}"]
     lines += [
@@ -116,7 +132,12 @@ def wallet_link_message(
     text = "\n".join(lines) + "\n"
     e = html.escape
     items = "".join(f"<li>{e(name)}</li>" for name in names)
-    buttons = "".join(f'<p><a href="{e(app.url)}">{e(app.label)}</a></p>' for app in wallet_apps)
+    buttons = (
+        "<p>Or keep them in a wallet app on your phone:</p>" if wallet_apps else ""
+    ) + "".join(
+        f'<p><a href="{e(app.url)}" style="{BUTTON_STYLE}">{e(app.label)}</a></p>'
+        for app in wallet_apps
+    )
     body = (
         f'<!DOCTYPE html><html lang="en"><body>'
         f"<p>{e(greeting)}</p><p>{e(intro)}</p>"
@@ -206,14 +227,16 @@ class MailService:
         reminder: bool = False,
     ) -> str | None:
         """Queue the wallet-link email; return its id (None: already queued under `dedupe_key`)."""
+        wallet_url = self.wallet_url(wallet_id)
         subject, text, body = wallet_link_message(
             issuer_name=self._issuer_name,
             issuer_url=self._issuer_url,
             issuer_email=self._issuer_email,
-            wallet_url=self.wallet_url(wallet_id),
+            wallet_url=wallet_url,
             achievements=achievements,
             learner_name=learner_name,
             reminder=reminder,
+            wallet_apps=wallet_app_buttons(wallet_url),
         )
         return self._outbox.add(
             OutgoingMessage(

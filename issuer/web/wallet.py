@@ -13,6 +13,8 @@
     POST /wallet/{wallet id}/credentials/{uuid}/oid4vci  ... to another wallet (OpenID4VCI QR)
     POST /wallet/{wallet id}/lcw, /wallet/{wallet id}/oid4vci  the same for every credential
                                                     in good standing, in one offer
+    GET  /wallet/{wallet id}/lcw, /wallet/{wallet id}/oid4vci  where the email's wallet-app
+                                                    buttons lead: a page with that form
 
 Add `?download=1` to any file to have the browser save it (Content-Disposition: attachment).
 """
@@ -344,6 +346,23 @@ def add_all_to_lcw(wallet_id: str) -> Response:
 def add_all_to_oid4vci(wallet_id: str) -> Response:
     """Offer every credential in good standing over OpenID4VCI."""
     return _offer_page(wallet_id, None, "oid4vci")
+
+
+@operation(
+    "Start adding every credential to a wallet app (the email's buttons lead here)",
+    description="`app` is `lcw` or `oid4vci`. A page with the button that makes the offer "
+    "(a POST to the same URL): opening the link makes nothing, so a link scanner or a late "
+    "reader of the email spends no offer.",
+    tags=["Wallet"],
+    ok=page("The button, and how many credentials it adds"),
+    errors=(404,),
+)
+@bp.get("/wallet/<wallet_id>/<any(lcw, oid4vci):app>")
+def start_wallet_app(wallet_id: str, app: str) -> str:
+    """The page an email's wallet-app button opens: what will be added, and the button."""
+    items = services().wallet.credentials(wallet_id, now=_now())
+    good = sum(1 for item in items if item.state == "active")
+    return render_template("wallet_app_start.html", wallet_id=wallet_id, app=app, good=good)
 
 
 def _offer_page(wallet_id: str, credential_id: str | None, protocol: str) -> Response:

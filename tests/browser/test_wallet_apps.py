@@ -80,3 +80,15 @@ def test_openid4vci_and_all_at_once_buttons_show_offers_and_qr_codes(
     page.get_by_role("heading", name="your 2 credentials").wait_for()
     _qr_is_big_enough(page, "QR code of this OpenID4VCI credential offer")
     screenshot(page, "17-wallet-add-all-to-openid4vci")
+
+
+def test_the_emails_wallet_app_button_leads_to_a_page_with_the_offer_button(
+    page: Any, live_server: LiveServer
+) -> None:
+    award = _award(live_server)
+    page.goto(f"{award['wallet']}/oid4vci")  # the email's "Add to another wallet app" link
+    page.get_by_role("heading", name="Add your credentials to another wallet app").wait_for()
+    screenshot(page, "18-email-button-start-page")
+    page.get_by_role("button", name="Add all to another wallet (OpenID4VCI)").click()
+    page.get_by_role("heading", name="your 2 credentials").wait_for()
+    _qr_is_big_enough(page, "QR code of this OpenID4VCI credential offer")

@@ -142,7 +142,7 @@ def test_a_batch_with_notify_emails_each_learner_once(inbox: Inbox, seeded: Flas
     assert set(by_to) == {"ana@example.org", "ben@example.org"}
     ana = by_to["ana@example.org"]
     assert "2 credentials" in ana and "Hello Ana," in ana
-    [link] = WALLET_LINK.findall(ana)
+    [link] = set(WALLET_LINK.findall(ana))
     assert seeded.get(f"/wallet/{link}").status_code == 200
 
 
@@ -312,7 +312,7 @@ def test_the_console_award_form_emails_the_learner_when_ticked(
     assert done.status_code == 200
     assert "The link was emailed to ana@example.org" in done.get_data(as_text=True)
     [message] = inbox.wait_for(1)
-    [link] = WALLET_LINK.findall(text_of(message))
+    [link] = set(WALLET_LINK.findall(text_of(message)))
     assert f"/wallet/{link}" in done.get_data(as_text=True)
     seeded.post("/issue/award", data={**form, "notify": ""})  # not ticked: no email
     time.sleep(0.2)
@@ -354,3 +354,58 @@ def test_smtps_implicit_tls(settings: Settings, port: int, tmp_path: Path) -> No
         assert body["wallet"] in text_of(message)
     finally:
         application.extensions["issuer"].engine.dispose()
+
+
+def test_the_email_carries_wallet_app_buttons_that_work(inbox: Inbox, seeded: FlaskClient) -> None:
+    import html as html_module
+    import json
+
+    from tests.web.test_offers import HOLDER, _did
+    from tests.web.test_wallet_apps import OFFER_LINK, _claim_oid4vci
+    from tests.web.test_wallet_lcw import CSRF, DEEP_LINK
+
+    body = award(seeded)
+    [message] = inbox.wait_for(1)
+    wallet = body["wallet"]
+    text, page_html = text_of(message), html_of(message)
+    for url in (f"{wallet}/lcw", f"{wallet}/oid4vci"):
+        assert url in text
+        assert f'href="{url}"' in page_html
+    assert "Add to Learner Credential Wallet" in page_html
+    assert "Add to another wallet app (OpenID4VCI)" in page_html
+
+    # the LCW button: a page whose button makes the offer of both credentials
+    start = seeded.get(f"{wallet.removeprefix(BASE_URL)}/lcw")
+    assert start.status_code == 200
+    start_text = start.get_data(as_text=True)
+    assert "your 2 credentials in good standing" in start_text
+    csrf = CSRF.search(start_text)
+    assert csrf is not None
+    offer = seeded.post(
+        f"{wallet.removeprefix(BASE_URL)}/lcw",
+        data={"csrf_token": csrf.group(1)},
+        headers={"Accept": "text/html"},
+    )
+    assert offer.status_code == 200
+    link = DEEP_LINK.search(offer.get_data(as_text=True))
+    assert link is not None and link.group(1).startswith("https://lcw.app/request.html?")
+
+    # the OpenID4VCI button: the same, then a wallet claims both credentials with it
+    start = seeded.get(f"{wallet.removeprefix(BASE_URL)}/oid4vci")
+    csrf = CSRF.search(start.get_data(as_text=True))
+    assert csrf is not None
+    offer = seeded.post(
+        f"{wallet.removeprefix(BASE_URL)}/oid4vci",
+        data={"csrf_token": csrf.group(1)},
+        headers={"Accept": "text/html"},
+    )
+    found = OFFER_LINK.search(offer.get_data(as_text=True))
+    assert found is not None
+    answer = _claim_oid4vci(seeded, html_module.unescape(found.group(1)), HOLDER)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    copies = json.loads(answer.get_data(as_text=True))["credentials"]
+    assert len(copies) == 2
+    assert {c["credential"]["credentialSubject"]["id"] for c in copies} == {_did(HOLDER)}
+    # opening a button's link makes no offer by itself
+    audit = seeded.application.extensions["issuer"].audit.recent(action="offer")
+    assert len(audit) == 4  # two offers of two credentials each, both asked for by a POST

@@ -139,3 +139,15 @@ def test_refusals_without_credentials_in_good_standing(seeded: FlaskClient) -> N
     assert _post(seeded, f"{wallet_path}/credentials/{foreign}/oid4vci", csrf).status_code == 404
     # no CSRF token: refused
     assert seeded.post(f"{_wallet_path(other)}/oid4vci").status_code in (400, 403)
+
+
+def test_the_start_page_of_an_email_button_makes_no_offer(seeded: FlaskClient) -> None:
+    award = _award(seeded, "fay@example.org", ["emerging-01"])
+    wallet_path = _wallet_path(award)
+    for app in ("lcw", "oid4vci"):
+        response = seeded.get(f"{wallet_path}/{app}")
+        assert response.status_code == 200
+        assert f'action="{wallet_path}/{app}"' in response.get_data(as_text=True)
+    assert seeded.application.extensions["issuer"].audit.recent(action="offer") == []
+    assert seeded.get("/wallet/no-such-wallet/lcw").status_code == 404
+    assert seeded.get(f"{wallet_path}/other").status_code == 404
