@@ -268,7 +268,7 @@ def _mail_service(settings: Settings, engine: Engine, credentials: CredentialSto
 def _read_own_list(status: StatusService, list_id: str) -> str | None:
     """Return this service's signed status list `list_id`, or None if there is no such list."""
     try:
-        return status.list_document(list_id, now=datetime.now(UTC))[0]
+        return status.list_document(list_id, now=datetime.now(UTC)).document
     except NotFound:
         return None
 

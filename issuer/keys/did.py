@@ -5,6 +5,7 @@ did_web_for("https://a.example:8443/issuers/1")  # "did:web:a.example%3A8443:iss
 """
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -24,8 +25,10 @@ RELATIONSHIPS = (
 )
 
 
+@lru_cache(maxsize=256)
 def did_key_for(public_multibase: str) -> str:
-    """Return the did:key of an Ed25519 Multikey; raise `InvalidInput` if it is not one."""
+    """Return the did:key of an Ed25519 Multikey; raise `InvalidInput` if it is not one
+    (remembered: the issuer's own keys are asked for on every request)."""
     public_key_from_multibase(public_multibase)
     return DID_KEY + public_multibase
 

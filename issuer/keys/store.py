@@ -96,6 +96,7 @@ class KeyStore:
         self.keys_dir = Path(keys_dir)
         self._pairs: dict[str, KeyPair] = {}
         self._pairs_lock = threading.Lock()
+        self._index: tuple[tuple[int, int, int], list[IssuerKey]] | None = None
 
     def all(self) -> list[IssuerKey]:
         """Return every key, oldest first, retired keys included."""
@@ -186,7 +187,19 @@ class KeyStore:
         return key
 
     def _read_index(self) -> list[IssuerKey]:
+        """Return the index's keys, parsed again only when the file changed (it is replaced
+        whole, so a rotation by another process shows at the next call: one stat)."""
         path = self.keys_dir / INDEX_FILE
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return []
+        except OSError as err:
+            raise KeyUnavailable(f"cannot read {path}") from err
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = self._index
+        if cached is not None and cached[0] == signature:
+            return list(cached[1])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -194,9 +207,11 @@ class KeyStore:
         except (OSError, ValueError) as err:
             raise KeyUnavailable(f"cannot read {path}") from err
         try:
-            return [IssuerKey.from_json(entry) for entry in data["keys"]]
+            keys = [IssuerKey.from_json(entry) for entry in data["keys"]]
         except (KeyError, TypeError, ValueError) as err:
             raise KeyUnavailable(f"{path} is not a key index") from err
+        self._index = (signature, keys)
+        return list(keys)
 
     def _write(
         self, path: Path, data: dict[str, Any], mode: int, *, replace_existing: bool

@@ -44,6 +44,28 @@ def build_list_credential(
 
 
 @dataclass(frozen=True)
+class ServedList:
+    """A signed status list as served: its JSON text (and bytes), version and HTTP validators.
+
+    The same object is answered until the list's bits change (`StatusService.list_document`),
+    so what is built from it (e.g. a verified state) can be kept by identity.
+    """
+
+    id: str
+    document: str
+    body: bytes
+    version: int
+    updated_at: datetime
+    """When the list's bits last changed (its Last-Modified)."""
+
+    @property
+    def etag(self) -> str:
+        """The entity tag (weak: workers that signed the same bits at once hold different
+        proofs of the same list, and either is as good)."""
+        return f"{self.id}-{self.version}-{int(self.updated_at.timestamp() * 1_000_000)}"
+
+
+@dataclass(frozen=True)
 class StatusChange:
     """The outcome of a status change."""
 
@@ -69,24 +91,46 @@ class StatusService:
         self._lists = status_lists
         self._sign = sign
         self._issuer_id = issuer_id
+        self._served: dict[str, ServedList] = {}
 
     def list_url(self, status_list_id: str) -> str:
         """Return the public URL of a status list credential."""
         return f"{self._base_url}/status-lists/{status_list_id}"
 
-    def list_document(self, status_list_id: str, *, now: datetime) -> tuple[str, int]:
-        """Return the signed list credential's JSON text and version; raise `NotFound`."""
+    def list_document(self, status_list_id: str, *, now: datetime) -> ServedList:
+        """Return the signed list credential; raise `NotFound`.
+
+        Kept in memory by version: while the list's version and time of change (one small
+        read) are those cached, the same `ServedList` is answered without reading the row;
+        any change of the bits, by any process, bumps the version.
+        """
+        current = self._lists.current_version(status_list_id)
+        if current is None:
+            raise NotFound(f"no status list {status_list_id!r}")
+        cached = self._served.get(status_list_id)
+        if cached is not None and (cached.version, cached.updated_at) == current:
+            return cached
         stored = self._lists.get(status_list_id)
         if stored is None:
             raise NotFound(f"no status list {status_list_id!r}")
-        if stored.document is not None:
-            return stored.document, stored.version
-        with self._uow() as tx:
-            current = tx.status_lists.get(status_list_id)
-            assert current is not None
-            document = self._signed_list(current, now)
-            tx.status_lists.save_document(status_list_id, document, current.version)
-        return document, current.version
+        document = stored.document
+        if document is None:
+            with self._uow() as tx:
+                fresh = tx.status_lists.get(status_list_id)
+                assert fresh is not None
+                stored, document = fresh, fresh.document
+                if document is None:  # (nobody signed it meanwhile)
+                    document = self._signed_list(stored, now)
+                    tx.status_lists.save_document(status_list_id, document, stored.version)
+        served = ServedList(
+            id=status_list_id,
+            document=document,
+            body=document.encode("utf-8"),
+            version=stored.version,
+            updated_at=stored.updated_at,
+        )
+        self._served[status_list_id] = served
+        return served
 
     def _signed_list(self, stored: StoredStatusList, now: datetime) -> str:
         """Sign the list as of when its bits last changed (never later than any credential

@@ -104,18 +104,20 @@ class VcApiIssuance:
     ) -> StoredCredential:
         """Sign and store the caller's credential; raise `InvalidInput` or `Conflict`."""
         draft = Draft()
+        own_url = f"{self._base_url}/credentials/{draft.credential_id}"
         document = prepare_credential(
             credential,
             issuer_id=self._issuer_id(),
             issuer_profile=self._issuer_profile(),
-            default_url=credential_id or f"{self._base_url}/credentials/{draft.credential_id}",
+            default_url=credential_id or own_url,
             now=now,
             status_requested=status_purpose is not None,
         )
-        # Only the ids this service builds stay unique.
-        existing = self._credentials.get_by_url(document["id"])
-        if existing is not None and not existing.caller_id:
-            raise Conflict(f"{document['id']} is the id of a credential this service issued")
+        # Only the ids this service builds stay unique (a fresh uuid's needs no look-up).
+        if document["id"] != own_url:
+            existing = self._credentials.get_by_url(document["id"])
+            if existing is not None and not existing.caller_id:
+                raise Conflict(f"{document['id']} is the id of a credential this service issued")
         (record,) = self._issuer.issue(
             [replace(draft, document=document)],
             cryptosuite=cryptosuite,

@@ -3,8 +3,21 @@
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -86,6 +99,16 @@ def _conditions(where: CredentialFilter, now: datetime) -> list[ColumnElement[bo
     return conditions
 
 
+def _newest_where(column: Any) -> Select[Any]:
+    """The newest row whose `column` is the bound parameter `key` (built once, not per call)."""
+    statement = select(credentials_table).where(column == bindparam("key"))
+    return statement.order_by(*_NEWEST_FIRST).limit(1)
+
+
+_BY_ID = _newest_where(credentials_table.c.id)
+_BY_URL = _newest_where(credentials_table.c.url)
+
+
 def _row(row: object) -> StoredCredential:
     return StoredCredential(**{name: getattr(row, name) for name in _COLUMNS})
 
@@ -110,12 +133,12 @@ class CredentialStore:
 
     def get(self, credential_id: str, conn: Connection | None = None) -> StoredCredential | None:
         """Return the credential with uuid `credential_id`, or None."""
-        return self._one(credentials_table.c.id == credential_id, conn)
+        return self._one(_BY_ID, credential_id, conn)
 
     def get_by_url(self, url: str, conn: Connection | None = None) -> StoredCredential | None:
         """Return the credential whose `id` (URL) is `url` (the most recently issued, for a
         caller's id issued more than once), or None."""
-        return self._one(credentials_table.c.url == url, conn)
+        return self._one(_BY_URL, url, conn)
 
     def find_active(self, dedupe_keys: list[str]) -> dict[str, StoredCredential]:
         """Return the unrevoked credentials holding any of `dedupe_keys`, by key."""
@@ -219,18 +242,14 @@ class CredentialStore:
         ).all()
         return [_row(row) for row in rows]
 
-    def _one(self, condition: object, conn: Connection | None = None) -> StoredCredential | None:
-        statement = (
-            select(credentials_table)
-            .where(condition)  # type: ignore[arg-type]
-            .order_by(*_NEWEST_FIRST)
-            .limit(1)
-        )
+    def _one(
+        self, statement: Select[Any], key: str, conn: Connection | None = None
+    ) -> StoredCredential | None:
         if conn is not None:
-            row = conn.execute(statement).first()
+            row = conn.execute(statement, {"key": key}).first()
         else:
             with self._engine.connect() as own:
-                row = own.execute(statement).first()
+                row = own.execute(statement, {"key": key}).first()
         return _row(row) if row else None
 
 

@@ -56,6 +56,9 @@ class StatusListReader(Protocol):
 
     def get(self, status_list_id: str) -> StoredStatusList | None: ...
 
+    def current_version(self, status_list_id: str) -> tuple[int, datetime] | None:
+        """The list's version and when its bits last changed (a small read), or None."""
+
 
 class AuditReader(Protocol):
     """Reads the audit log."""

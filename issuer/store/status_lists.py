@@ -20,7 +20,7 @@ from datetime import datetime
 from random import Random
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -179,6 +179,13 @@ class StatusListStore:
                 row = own.execute(statement).first()
         return StoredStatusList(**row._mapping) if row else None
 
+    def current_version(self, status_list_id: str) -> tuple[int, datetime] | None:
+        """Return the list's version and when its bits last changed (one small read, for
+        serving a cached signed document until they change), or None if there is no list."""
+        with self._engine.connect() as conn:
+            row = conn.execute(_VERSION, {"id": status_list_id}).first()
+        return (row.version, row.updated_at) if row else None
+
     def set_bit(
         self, conn: Connection, status_list_id: str, index: int, value: bool, now: datetime
     ) -> StoredStatusList:
@@ -230,6 +237,11 @@ class StatusListStore:
             .where(table.c.id == status_list_id, table.c.version == version)
             .values(document=document)
         )
+
+
+_VERSION = select(status_lists_table.c.version, status_lists_table.c.updated_at).where(
+    status_lists_table.c.id == bindparam("id")
+)
 
 
 def _is_transient(err: DBAPIError) -> bool:

@@ -1,12 +1,11 @@
 """W3C VC API routes: issue, verify, status, and reading issued credentials and status lists."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import BadRequest
-from werkzeug.wrappers import Response as BaseResponse
 
 from issuer.errors import InvalidInput, NotFound
 from issuer.model.api import (
@@ -16,7 +15,7 @@ from issuer.model.api import (
     VerifyPresentationRequest,
 )
 from issuer.model.verification import VerificationResult
-from issuer.services.status import StatusAction, status_summary
+from issuer.services.status import ServedList, StatusAction, status_summary
 from issuer.store.credentials import StoredCredential
 from issuer.web import services
 from issuer.web.apidoc import VC_MEDIA, DownloadQuery, Reply, operation
@@ -212,17 +211,49 @@ def _find_credential(reference: str) -> StoredCredential:
 
 
 @operation(
-    "A signed BitstringStatusListCredential (cacheable for a minute)",
+    "A signed BitstringStatusListCredential (cacheable for 30 seconds)",
+    description="Conditional requests: `If-None-Match` with the `ETag` (or `If-Modified-Since` "
+    "with the `Last-Modified`) answer 304 while the list is unchanged; revoking or suspending "
+    "a credential changes its list (and ETag) at once.",
     tags=["VC API"],
     ok=Reply("The status list credential", VC_MEDIA),
-    also={304: Reply("Not modified (If-None-Match)", None)},
+    also={304: Reply("Not modified (If-None-Match or If-Modified-Since)", None)},
     errors=(404,),
 )
 @bp.get("/status-lists/<status_list_id>")
-def get_status_list(status_list_id: str) -> BaseResponse:
-    """Return a signed BitstringStatusListCredential, cacheable for a minute."""
-    document, version = services().status.list_document(status_list_id, now=_now())
-    response = Response(document, mimetype=VC_MEDIA_TYPE)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    response.set_etag(f"{status_list_id}-{version}")
-    return response.make_conditional(request)
+def get_status_list(status_list_id: str) -> Response:
+    """Return a signed BitstringStatusListCredential (the cached bytes), or 304."""
+    now = _now()
+    served = services().status.list_document(status_list_id, now=now)
+    if _not_modified(served, now):
+        response = Response(status=304, mimetype=VC_MEDIA_TYPE)
+    else:
+        response = Response(served.body, mimetype=VC_MEDIA_TYPE)
+    response.headers["Cache-Control"] = STATUS_LIST_CACHING
+    response.set_etag(served.etag, weak=True)
+    response.last_modified = served.updated_at
+    return response
+
+
+STATUS_LIST_CACHING = "public, max-age=30, must-revalidate"
+"""Verifiers may keep a list half a minute, then must ask again (a 304 while unchanged)."""
+
+SETTLED = timedelta(seconds=60)
+"""How long after its bits changed a list's Last-Modified date is trusted for 304s."""
+
+
+def _not_modified(served: ServedList, now: datetime) -> bool:
+    """Whether the request's validators match `served` (If-None-Match wins, as RFC 9110 says).
+
+    Last-Modified has whole seconds, and a change's time is taken when its request starts, so
+    a change committed later can carry the same second as a copy served meanwhile. A date is
+    therefore trusted only once the list has not changed for `SETTLED` (longer than any
+    status-change transaction); until then If-Modified-Since alone gets the full list.
+    """
+    if_none_match = request.if_none_match
+    if if_none_match:
+        return if_none_match.contains_weak(served.etag)
+    since = request.if_modified_since
+    if since is None:
+        return False
+    return served.updated_at.replace(microsecond=0) <= since and now - served.updated_at >= SETTLED

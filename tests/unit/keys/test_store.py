@@ -104,3 +104,15 @@ def test_a_corrupt_index_is_reported(tmp_path: Path) -> None:
     (keys_dir / "index.json").write_text("not json")
     with pytest.raises(KeyUnavailable):
         KeyStore(keys_dir).all()
+
+
+def test_a_rotation_by_another_process_shows_at_the_next_call(tmp_path: Path) -> None:
+    serving, cli = KeyStore(tmp_path / "keys"), KeyStore(tmp_path / "keys")
+    first = serving.ensure(now=T0)
+    assert serving.active() == first  # read once, then kept while the index is unchanged
+    second = cli.rotate(now=T1)
+    assert serving.active() == second
+    assert [k.status for k in serving.all()] == ["retired", "active"]
+    (tmp_path / "keys" / "index.json").write_text("not json")
+    with pytest.raises(KeyUnavailable):
+        serving.active()
