@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyld.jsonld import JsonLdError
 
 from issuer.errors import InvalidInput
@@ -30,6 +32,7 @@ from issuer.jsonld.loader import document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
 from issuer.jsonld.processor import Processor
 from issuer.jsonld.reference import normalize_plain
+from issuer.jsonld.template import lookup
 from issuer.proofs import jcs
 from issuer.wallet.clr import build_clr
 from issuer.wallet.presentation import build_presentation
@@ -424,3 +427,52 @@ def test_small_documents_with_blank_nodes_lists_and_literals_equal_plain_pyld(
             continue
         assert expected == normalize_plain(document)
         assert canonicalize(document) == expected
+
+
+# --- the fill plan (issuer.jsonld.fill) against the plain fill of the same template ----------
+
+
+def _templates() -> list[Any]:
+    """The templates of a few shapes: statement and level credentials, a CLR, small documents."""
+    memo = memo_for(document_loader())
+    levels = [c for c in CREDENTIALS if c["credentialSubject"].get("result")]
+    documents = [CREDENTIALS[0], levels[0], levels[-1]]
+    documents.append(
+        build_clr(
+            clr_id="https://issuer.example.org/clr/t",
+            issuer=CREDENTIALS[0]["issuer"],
+            name="Record",
+            credentials=CREDENTIALS[:2],
+            valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+        )
+    )
+    documents.append(
+        {
+            "@context": _EX,
+            "@id": "https://example.org/s",
+            "p": ["https://example.org/a", "https://example.org/b"],
+            "name": ["a", "b"],
+        }
+    )
+    documents.append({"@context": _EX, "@id": "_:x", "p": ["_:x", "_:y"], "name": ["a", "b"]})
+    found = []
+    for document in documents:
+        for _ in range(2):  # a shape gets its template on its second occurrence
+            canonicalize(copy.deepcopy(document))
+        template, leaves = lookup(document, memo)
+        assert template is not None and template.plan is not None, document
+        found.append((template, len(leaves)))
+    return found
+
+
+TEMPLATES = _templates()
+# few values, so that leaves are often equal (duplicates dropped, nodes merged by id)
+LEAF = st.sampled_from(["a", "b", 'q"\\\n\t\r', "https://example.org/a", "did:example:x", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), which=st.integers(0, len(TEMPLATES) - 1))
+def test_the_fill_plan_equals_the_plain_fill(data: st.DataObject, which: int) -> None:
+    template, count = TEMPLATES[which]
+    leaves = data.draw(st.lists(LEAF | st.text(max_size=6), min_size=count, max_size=count))
+    assert template.canonical(leaves) == template.canonical_reference(leaves)

@@ -1,6 +1,9 @@
 """Multibase base58btc and the Ed25519 multicodec prefixes."""
 
+import base58
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from issuer.errors import InvalidInput
 from issuer.keys.multibase import (
@@ -39,3 +42,10 @@ def test_a_multikey_with_another_prefix_is_refused() -> None:
     assert secret.startswith("z3u2")
     with pytest.raises(InvalidInput, match="prefix"):
         decode_multikey(secret, ED25519_PUB)
+
+
+@settings(max_examples=500)
+@given(zeros=st.integers(0, 4), data=st.binary(max_size=80))
+def test_base58btc_encoding_equals_the_base58_library(zeros: int, data: bytes) -> None:
+    value = b"\0" * zeros + data
+    assert encode_base58btc(value) == "z" + base58.b58encode(value).decode("ascii")
