@@ -225,6 +225,7 @@ def _draft(credential: PlannedCredential, batch_id: str) -> Draft:
         results=credential.results,
         evidence=(Evidence(id=row.evidence),) if row.evidence else (),
         narrative=row.narrative,
+        valid_until=row.valid_until_at,
     )
     return Draft(
         compose=spec,
@@ -234,4 +235,5 @@ def _draft(credential: PlannedCredential, batch_id: str) -> Draft:
         recipient_key=credential.recipient_key,
         dedupe_key=credential.dedupe_key,
         batch_id=batch_id,
+        valid_until=spec.valid_until,
     )

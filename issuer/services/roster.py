@@ -17,16 +17,34 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from issuer.errors import InvalidInput
 
-COLUMNS = ("email", "did", "name", "framework", "level", "statements", "evidence", "narrative")
+COLUMNS = (
+    "email",
+    "did",
+    "name",
+    "framework",
+    "level",
+    "statements",
+    "evidence",
+    "narrative",
+    "valid_until",
+)
 MAX_ROWS = 100_000
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
 DID_PATTERN = re.compile(r"^did:[a-z0-9]+:\S+$")
 URL_PATTERN = re.compile(r"^https?://\S+$")
-LIMITS = {"email": 320, "did": 2000, "name": 500, "framework": 200, "evidence": 2000}
+LIMITS = {
+    "email": 320,
+    "did": 2000,
+    "name": 500,
+    "framework": 200,
+    "evidence": 2000,
+    "valid_until": 40,
+}
 NARRATIVE_LIMIT = 10_000
 
 
@@ -50,10 +68,21 @@ class RosterRow:
     statements: tuple[str, ...] = ()
     evidence: str | None = None
     narrative: str | None = None
+    valid_until: str | None = None
+    """When the credentials expire (`validUntil`): an ISO date-time in UTC, "...Z"."""
+
+    @property
+    def valid_until_at(self) -> datetime | None:
+        """`valid_until` as a datetime (UTC), or None."""
+        if not self.valid_until:
+            return None
+        return datetime.fromisoformat(self.valid_until.replace("Z", "+00:00"))
 
     def to_json(self) -> dict[str, Any]:
-        """Return the row as JSON-able data (stored with the batch)."""
-        return {
+        """Return the row as JSON-able data (stored with the batch; `valid_until` only when
+        set, so rosters without it keep their digest)."""
+        expiry = {"valid_until": self.valid_until} if self.valid_until else {}
+        return expiry | {
             "number": self.number,
             "framework": self.framework,
             "email": self.email,
@@ -196,6 +225,7 @@ def template_csv() -> str:
             "",
             "https://lms.example.org/portfolio/ana",
             "Completed the front-desk practicum.",
+            "",
         ]
     )
     writer.writerow(
@@ -208,6 +238,7 @@ def template_csv() -> str:
             "emerging-01;emerging-02",
             "",
             "",
+            "2028-12-31",
         ]
     )
     return out.getvalue()
@@ -283,6 +314,9 @@ def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProble
     evidence = clean.get("evidence") or None
     if evidence and not URL_PATTERN.match(evidence):
         problems.append(f"evidence {evidence!r} is not an http(s) URL")
+    valid_until, expiry_problem = _expiry(clean.get("valid_until", ""))
+    if expiry_problem:
+        problems.append(expiry_problem)
     row = RosterRow(
         number=number,
         framework=framework,
@@ -293,5 +327,23 @@ def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProble
         statements=statements,
         evidence=evidence,
         narrative=clean.get("narrative") or None,
+        valid_until=valid_until,
     )
     return row, [RowProblem(number, message) for message in problems]
+
+
+def _expiry(value: str) -> tuple[str | None, str | None]:
+    """Return a `valid_until` cell as "YYYY-MM-DDTHH:MM:SSZ" (a date: the end of that day,
+    UTC), or the problem with it."""
+    if not value:
+        return None, None
+    try:
+        if len(value) == 10:
+            at = datetime.combine(date.fromisoformat(value), time(23, 59, 59), tzinfo=UTC)
+        else:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if at.tzinfo is None:
+                return None, f"valid_until {value!r} needs a time zone (end it with Z for UTC)"
+    except ValueError:
+        return None, f"valid_until {value!r} is not a date (write it like 2027-12-31)"
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), None

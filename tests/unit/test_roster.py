@@ -132,3 +132,31 @@ def test_the_digest_depends_on_rows_and_options() -> None:
     assert one.digest({"replace": False}) == same.digest({"replace": False})
     assert one.digest({"replace": False}) != one.digest({"replace": True})
     assert one.digest({}) != other.digest({})
+
+
+def test_a_valid_until_column_sets_when_the_credentials_expire() -> None:
+    roster = read_csv(
+        "email,framework,level,valid_until\n"
+        "a@example.org,43-4171.00,Emerging,2027-12-31\n"
+        "b@example.org,43-4171.00,Emerging,2027-06-30T12:00:00+02:00\n"
+        "c@example.org,43-4171.00,Emerging,\n"
+        "d@example.org,43-4171.00,Emerging,31/12/2027\n"
+        "e@example.org,43-4171.00,Emerging,2027-06-30T12:00:00\n"
+    )
+    a, b, c, *_ = roster.rows
+    assert a.valid_until == "2027-12-31T23:59:59Z"
+    assert a.valid_until_at is not None and a.valid_until_at.isoformat() == (
+        "2027-12-31T23:59:59+00:00"
+    )
+    assert b.valid_until == "2027-06-30T10:00:00Z"
+    assert c.valid_until is None and c.valid_until_at is None
+    assert [str(p) for p in roster.problems] == [
+        "row 5: valid_until '31/12/2027' is not a date (write it like 2027-12-31)",
+        "row 6: valid_until '2027-06-30T12:00:00' needs a time zone (end it with Z for UTC)",
+    ]
+    assert type(a).from_json(a.to_json()) == a
+    assert "valid_until" not in c.to_json()  # rosters without it keep their digest
+    rows = read_rows(
+        [{"email": "a@example.org", "framework": "x", "level": "E", "valid_until": "2027-12-31"}]
+    )
+    assert rows.rows[0].valid_until == "2027-12-31T23:59:59Z"
