@@ -34,6 +34,7 @@ from issuer.services.wallet import WalletService
 from issuer.settings import Settings
 from issuer.store.audit import AuditLog
 from issuer.store.batches import BatchStore, StoredBatch
+from issuer.store.checked_rosters import CheckedRosterStore
 from issuer.store.credentials import CredentialStore
 from issuer.store.database import Engine, make_engine, migrate
 from issuer.store.frameworks import FrameworkStore
@@ -87,6 +88,8 @@ class Services:
     """The skills profile of verified credentials (levels x statements per framework)."""
     oid4vci: Oid4vciService
     """OpenID4VCI token, nonce and credential endpoints (over `offers`)."""
+    checked_rosters: CheckedRosterStore
+    """Rosters checked in the console, kept a day to issue them without a new upload."""
 
 
 def build_services(settings: Settings) -> Services:
@@ -244,6 +247,7 @@ def build_services(settings: Settings) -> Services:
             uow=uow,
             verifier=verifier,
         ),
+        checked_rosters=CheckedRosterStore(engine),
     )
 
 

@@ -93,7 +93,10 @@ def test_dry_run_lists_every_problem_by_row_and_issues_nothing(
     problems = [line for line in lines[:-1] if line.startswith(f"{roster}: row ")]
     rows = [int(line.split(": row ")[1].split(":")[0]) for line in problems]
     assert rows == [3, 4, 5, 6, 6, 7, 8, 9]
-    assert f"{roster}: row 3: email 'bad-email' is not an email address" in problems
+    assert (
+        f"{roster}: row 3: email 'bad-email' is not an email address (write it like ana@example.org)"
+        in problems
+    )
     assert any("row 5: no framework '99-9999.99'" in line for line in problems)
     assert any("row 6:" in line and "no statement 'emerging-11'" in line for line in problems)
     assert any("row 6:" in line and "no statement 'advanced-99'" in line for line in problems)
@@ -119,8 +122,8 @@ def test_a_bad_file_is_one_line_naming_it(seeded: Cli, tmp_path: Path) -> None:
     result = seeded("issue-batch", str(roster))
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"Error: {roster}: row 1: unknown column 'emial' (the columns are: email, did, name, "
-        "framework, level, statements, evidence, narrative)"
+        f"Error: {roster}: row 1: unknown column 'emial' (did you mean 'email'? the columns "
+        "are: email, did, name, framework, level, statements, evidence, narrative, valid_until)"
     )
     roster.write_bytes(b"\xff\xfe\x00")
     result = seeded("issue-batch", str(roster))
@@ -283,3 +286,15 @@ def test_a_batch_killed_half_way_completes_when_run_again(
         ).scalar_one()
     assert issue_events == expected
     assert all(verified(svc, c.document) for c in credentials)
+
+
+def test_the_rate_printed_covers_the_whole_run(seeded: Cli, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "cohort.csv", learners(3))
+    summary = tmp_path / "summary.csv"
+    result = seeded("issue-batch", str(roster), "--summary", str(summary))
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert " issued, " in line and " s in all, " in line and "credentials/s; issuing " in line
+    result = seeded("issue-batch", str(roster), "--json")  # all skipped now
+    report = last_json(result.output)
+    assert report["seconds"] >= report["issuingSeconds"] > 0

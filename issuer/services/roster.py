@@ -12,6 +12,7 @@ problem of every row is returned, so one dry run lists them all.
 """
 
 import csv
+import difflib
 import hashlib
 import io
 import json
@@ -244,7 +245,24 @@ def template_csv() -> str:
     return out.getvalue()
 
 
+SPREADSHEET_SIGNATURES = {
+    b"PK\x03\x04": "an Excel or OpenDocument spreadsheet (.xlsx, .ods)",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 spreadsheet (.xls)",
+}
+
+
+def refuse_spreadsheet(data: bytes) -> None:
+    """Raise `RosterFileError` when `data` is a spreadsheet file rather than CSV text."""
+    for signature, kind in SPREADSHEET_SIGNATURES.items():
+        if data.startswith(signature):
+            raise RosterFileError(
+                f"is {kind}, not CSV: in the spreadsheet choose File > Save As, pick "
+                "'CSV UTF-8 (Comma delimited) (*.csv)', and use that file"
+            )
+
+
 def _decode(data: bytes) -> str:
+    refuse_spreadsheet(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -260,8 +278,10 @@ def _header(cells: list[str]) -> list[str]:
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         shown = ", ".join(repr(name) for name in unknown)
+        near = difflib.get_close_matches(unknown[0], COLUMNS, n=1)
+        hint = f"did you mean {near[0]!r}? " if near else ""
         raise RosterFileError(
-            f"row 1: unknown column {shown} (the columns are: {', '.join(COLUMNS)})"
+            f"row 1: unknown column {shown} ({hint}the columns are: {', '.join(COLUMNS)})"
         )
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
@@ -302,7 +322,7 @@ def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProble
     if not email and not did:
         problems.append("give the learner's email or did")
     if email and not EMAIL_PATTERN.match(email):
-        problems.append(f"email {email!r} is not an email address")
+        problems.append(f"email {email!r} is not an email address (write it like ana@example.org)")
     if did and not DID_PATTERN.match(did):
         problems.append(f"did {did!r} is not a DID (did:method:identifier)")
     framework = clean.get("framework", "")

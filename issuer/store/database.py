@@ -148,6 +148,19 @@ console_sessions_table = Table(
     Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )
 
+checked_rosters_table = Table(
+    "checked_rosters",
+    metadata,
+    # a roster checked in the console ("Check only"), kept to issue without uploading it again
+    Column("id", String(64), primary_key=True),
+    Column("actor", Text, nullable=False),
+    Column("source_name", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("options", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)
+
 audit_log_table = Table(
     "audit_log",
     metadata,

@@ -48,17 +48,25 @@ from issuer.model.credential import format_datetime_z
 from issuer.proofs.suites import DEFAULT_SUITE
 from issuer.services.batch_results import stream_wallets_zip, summary_csv
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
-from issuer.services.roster import Roster, read_csv, read_rows, template_csv
+from issuer.services.roster import (
+    Roster,
+    read_csv,
+    read_rows,
+    refuse_spreadsheet,
+    template_csv,
+)
 from issuer.store.batches import StoredBatch
 from issuer.web import services
 from issuer.web.apidoc import (
     CSV,
+    FORM,
     JSON,
     MULTIPART,
     ZIP,
     BatchPageQuery,
     BatchUploadQuery,
     ConsoleRosterUpload,
+    CsrfForm,
     Reply,
     RosterUpload,
     WalletsZipQuery,
@@ -97,6 +105,12 @@ def _needs_runner(batch: StoredBatch, now: datetime) -> bool:
 
 def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
     """Return the posted roster, its options and its name; 400/415 if there is none."""
+    roster, options, source, _ = _read_roster_text()
+    return roster, options, source
+
+
+def _read_roster_text() -> tuple[Roster, BatchOptionsBody, str, str | None]:
+    """`_read_roster`, and the roster's CSV text (None for JSON rows)."""
     request.max_content_length = MAX_ROSTER_BYTES
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("roster")
@@ -109,7 +123,8 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
             cryptosuite=form.get("cryptosuite") or DEFAULT_SUITE,
             notify=form.get("notify", "").lower() in TRUE,
         )
-        return read_csv(_csv_bytes(upload.read())), options, upload.filename.replace("\x00", "")
+        data = _csv_bytes(upload.read())
+        return read_csv(data), options, upload.filename.replace("\x00", ""), _text(data)
     if request.mimetype == "text/csv":
         args = request.args
         options = BatchOptionsBody(
@@ -117,21 +132,28 @@ def _read_roster() -> tuple[Roster, BatchOptionsBody, str]:
             dry_run=args.get("dryRun", "").lower() in TRUE,
             notify=args.get("notify", "").lower() in TRUE,
         )
-        return read_csv(_csv_bytes(request.get_data())), options, "roster.csv"
+        data = _csv_bytes(request.get_data())
+        return read_csv(data), options, "roster.csv", _text(data)
     if request.is_json:
         data = json_body()
         if not isinstance(data, dict):
             raise InvalidInput("the body must be a JSON object with 'rows'")
         body = BatchRequestBody.model_validate(data)
-        return read_rows(body.rows), body.options, "rows.json"
+        return read_rows(body.rows), body.options, "rows.json", None
     raise UnsupportedMediaType(
         "send the roster as multipart/form-data (field 'roster'), text/csv, "
         'or JSON {"rows": [...]}'
     )
 
 
+def _text(data: bytes) -> str:
+    """Return the roster's text (read_csv has checked that it is UTF-8)."""
+    return data.decode("utf-8-sig")
+
+
 def _csv_bytes(data: bytes) -> bytes:
     """Return a posted roster's bytes; 400 if they hold NUL (not text, and no database takes it)."""
+    refuse_spreadsheet(data)
     if b"\x00" in data:
         raise BadRequest("the roster holds a NUL character: send it as CSV UTF-8 text")
     return data
@@ -275,7 +297,7 @@ def console_submit() -> BaseResponse | tuple[str, int] | str:
     """Check the uploaded roster (dry run) or start issuing it."""
     check_csrf()
     try:
-        roster, body, source = _read_roster()
+        roster, body, source, text = _read_roster_text()
     except (BadRequest, InvalidInput) as err:
         detail = err.description if isinstance(err, BadRequest) else str(err)
         return _page(error=f"The roster could not be read: {detail}"), 422
@@ -283,20 +305,63 @@ def console_submit() -> BaseResponse | tuple[str, int] | str:
     svc = services()
     if body.dry_run:
         report = svc.batches.check(roster, options)
-        return _page(report=report, source=source), 200
+        checked = None
+        if not report.problems and text is not None and report.to_issue + report.to_replace:
+            checked = svc.checked_rosters.put(
+                actor=_actor(),
+                source_name=source,
+                content=text,
+                options={"replace": body.replace, "notify": body.notify},
+                now=_now(),
+            )
+        return _page(report=report, source=source, checked=checked, options=options), 200
+    return _submit(roster, options, source)
+
+
+def _actor() -> str:
+    return signed_in_actor() or "console"
+
+
+def _submit(roster: Roster, options: BatchOptions, source: str) -> BaseResponse | tuple[str, int]:
+    """Submit the roster as a batch, start it, and show its page (or the roster's problems)."""
+    svc = services()
     try:
         batch, _ = svc.batches.submit(
-            roster,
-            options=options,
-            source_name=source,
-            actor=signed_in_actor() or "console",
-            now=_now(),
+            roster, options=options, source_name=source, actor=_actor(), now=_now()
         )
     except RosterProblems as err:
         return _page(problems=err.problems, source=source), 422
     if _needs_runner(batch, _now()):
         start(svc, batch)
     return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
+
+
+@operation(
+    "Console: issue a roster checked before (no second upload)",
+    tags=["Console"],
+    auth="session",
+    body={FORM: CsrfForm},
+    ok=page("The roster's problems, if it has some now"),
+    also={**see_other("the batch's page"), 404: page("The roster is no longer kept")},
+    errors=(400,),
+)
+@bp.post("/issue/batches/checked/<checked_id>")
+@signed_in
+def console_issue_checked(checked_id: str) -> BaseResponse | tuple[str, int]:
+    """Issue the roster checked with "Check only", kept server-side for a day."""
+    check_csrf()
+    svc = services()
+    checked = svc.checked_rosters.get(checked_id, actor=_actor(), now=_now())
+    if checked is None:
+        error = "That checked roster is no longer kept (a day after the check): upload it again."
+        return _page(error=error), 404
+    options = BatchOptions(
+        replace=bool(checked.options.get("replace")), notify=bool(checked.options.get("notify"))
+    )
+    outcome = _submit(read_csv(checked.content), options, checked.source_name)
+    if not isinstance(outcome, tuple):
+        svc.checked_rosters.forget(checked_id)
+    return outcome
 
 
 @operation(
@@ -314,7 +379,12 @@ def console_batch(batch_id: str) -> str:
     batch = services().batches.get(batch_id)
     refresh = batch.status in ("queued", "running") and request.args.get("refresh") != "off"
     return render_template(
-        "issue_batches.html", batch=batch, view=_batch_json(batch), refresh=refresh
+        "issue_batches.html",
+        batch=batch,
+        view=_batch_json(batch),
+        refresh=refresh,
+        queued_for_worker=services().batch_runner.kind == "queue",
+        now=_now(),
     )
 
 
@@ -349,7 +419,7 @@ def console_wallets(batch_id: str) -> Response:
 
 def _page(**context: Any) -> str:
     return render_template(
-        "issue_batches.html", batches=services().batches.recent(limit=10), **context
+        "issue_batches.html", batches=services().batches.recent(limit=10), now=_now(), **context
     )
 
 

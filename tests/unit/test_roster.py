@@ -55,7 +55,7 @@ def test_every_problem_of_every_row_is_reported() -> None:
     found = [(p.row, p.message) for p in roster.problems]
     assert found == [
         (3, "give the learner's email or did"),
-        (4, "email 'not-an-email' is not an email address"),
+        (4, "email 'not-an-email' is not an email address (write it like ana@example.org)"),
         (5, "did 'did:nope' is not a DID (did:method:identifier)"),
         (5, "give the framework (its id or SOC code)"),
         (5, "give a level or statements (separated by ';')"),

@@ -202,7 +202,7 @@ def test_the_template_is_public_csv(client: FlaskClient) -> None:
     response = client.get("/batches/template.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data(as_text=True).startswith(
-        "email,did,name,framework,level,statements,evidence,narrative\r\n"
+        "email,did,name,framework,level,statements,evidence,narrative,valid_until\r\n"
     )
     assert "attachment" in response.headers["Content-Disposition"]
 
