@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.conftest import Cli
+from tests.conftest import AUTH, Cli
 
 
 def _issue(run_cli: Cli, *args: str) -> dict:  # type: ignore[type-arg]
@@ -68,3 +68,27 @@ def test_created_token_authorises_api_calls(run_cli: Cli, client: FlaskClient) -
         "/credentials/issue", json=body, headers={"Authorization": f"Bearer {token}"}
     )
     assert refused.status_code == 401
+
+
+def test_the_cli_refuses_an_invalid_email_or_did_like_the_api(
+    run_cli: Cli, client: FlaskClient
+) -> None:
+    assert run_cli("init").exit_code == 0
+    for option, value, message in (
+        ("--email", "ana@", "Enter an email address like ana@example.org."),
+        ("--did", "did:nope", "Enter a DID like did:key:z6Mk"),
+    ):
+        result = run_cli("issue", "-f", "43-4021.00", "-l", "Emerging", option, value)
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for '{option}': {message}" in result.output
+        assert "Traceback" not in result.output
+    api = client.post(
+        "/awards",
+        headers=AUTH,
+        json={"framework": "43-4021.00", "level": "Emerging", "recipient": {"email": "ana@"}},
+    )
+    assert api.status_code == 422
+    body = api.get_json()
+    assert body["detail"] == "Enter an email address like ana@example.org."
+    assert body["errors"][0]["loc"] == ["recipient", "email"]
+    assert "pattern" not in body["detail"]

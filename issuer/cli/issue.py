@@ -7,6 +7,7 @@ import click
 
 from issuer.cli import CliState, pass_state
 from issuer.credentials.compose import Recipient
+from issuer.model.api import check_did, check_email
 from issuer.model.credential import Evidence
 from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.awards import AwardRequest
@@ -56,6 +57,11 @@ def issue(
     """Issue credentials to one learner (needs --email or --did, and --level or --statement)."""
     if not email and not did:
         raise click.UsageError("give the learner's --email or --did")
+    for value, check, option in ((email, check_email, "--email"), (did, check_did, "--did")):
+        try:
+            check(value)
+        except ValueError as err:
+            raise click.BadParameter(str(err), param_hint=f"'{option}'") from None
     services = state.services
     ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="cli")
     result = services.awards.award(

@@ -4,14 +4,15 @@ Every failure becomes one `InvalidInput` line naming the file and the JSON path
 of the problem, e.g. `bad.json: $.framework.levels.emerging.statements[2]: must not be empty`.
 """
 
+import difflib
 import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from issuer.errors import InvalidInput
-from issuer.model.framework import FrameworkExport
+from issuer.model.framework import FrameworkExport, Level
 
 MAX_EXPORT_BYTES = 5 * 1024 * 1024
 
@@ -42,11 +43,52 @@ def parse_export(raw: bytes | str, *, source: str) -> tuple[FrameworkExport, str
             f"{source}: $.schemaVersion: unknown schema version {json.dumps(version)} "
             '(this tool reads "1.0")'
         )
+    typo = find_typo(data, FrameworkExport, "$")
+    if typo:
+        raise InvalidInput(f"{source}: {typo}")
     try:
         export = FrameworkExport.model_validate(data)
     except ValidationError as err:
         raise InvalidInput(f"{source}: {describe_first_error(err)}") from err
     return export, text
+
+
+def find_typo(data: dict[str, Any], model: type[BaseModel], path: str) -> str | None:
+    """Return `<JSON path>: unknown key ...: did you mean ...?` for the first key of `data`
+    (or of the export objects inside it) that looks like a misspelt field of `model`, or None.
+
+    Other unknown keys are allowed (and kept with the raw file).
+    """
+    names = {field.alias or name: field for name, field in model.model_fields.items()}
+    for key in data:
+        if key in names:
+            continue
+        near = difflib.get_close_matches(key, [n for n in names if n not in data], n=1, cutoff=0.75)
+        if near:
+            return (
+                f"{path}: unknown key {json.dumps(key)}: did you mean {json.dumps(near[0])}? "
+                f"(the keys here are: {', '.join(names)})"
+            )
+    for key, field in names.items():
+        value = data.get(key)
+        inner = _model_of(field.annotation)
+        if inner is not None and isinstance(value, dict):
+            found = find_typo(value, inner, f"{path}.{key}")
+            if found:
+                return found
+        elif key == "levels" and isinstance(value, dict):
+            for level_key, level in value.items():
+                if isinstance(level, dict):
+                    found = find_typo(level, Level, json_path(("levels", level_key), path))
+                    if found:
+                        return found
+    return None
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
 
 
 def _parse_json(text: str, source: str) -> Any:
@@ -70,9 +112,9 @@ def describe_first_error(err: ValidationError) -> str:
     return f"{path}: {message}"
 
 
-def json_path(loc: tuple[int | str, ...]) -> str:
+def json_path(loc: tuple[int | str, ...], root: str = "$") -> str:
     """Return a JSONPath such as `$.framework.levels.emerging.statements[3]` for a pydantic loc."""
-    parts = ["$"]
+    parts = [root]
     for item in loc:
         if isinstance(item, int):
             parts.append(f"[{item}]")

@@ -1,9 +1,10 @@
 """Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 
@@ -105,17 +106,43 @@ class UpdateStatusRequest(_Body):
     status: bool = True
 
 
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
+DID_PATTERN = r"^did:[a-z0-9]+:\S+$"
+EMAIL_MESSAGE = "Enter an email address like ana@example.org."
+DID_MESSAGE = (
+    "Enter a DID like did:key:z6Mk… (did, the method, then the identifier, split by colons)."
+)
+
+
+def check_email(value: str | None) -> str | None:
+    """Return the address, or raise `ValueError` with a plain message (the API, console and CLI)."""
+    if value is not None and not re.match(EMAIL_PATTERN, value):
+        raise ValueError(EMAIL_MESSAGE)
+    return value
+
+
+def check_did(value: str | None) -> str | None:
+    """Return the DID, or raise `ValueError` with a plain message."""
+    if value is not None and not re.match(DID_PATTERN, value):
+        raise ValueError(DID_MESSAGE)
+    return value
+
+
 class AwardRecipient(_Body):
     """The learner: an email (stored only as a salted hash in the credential) and/or a DID."""
 
-    email: str | None = Field(None, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    did: str | None = Field(None, max_length=2000, pattern=r"^did:[a-z0-9]+:\S+$")
+    email: Annotated[str | None, AfterValidator(check_email)] = Field(
+        None, max_length=320, json_schema_extra={"pattern": EMAIL_PATTERN}
+    )
+    did: Annotated[str | None, AfterValidator(check_did)] = Field(
+        None, max_length=2000, json_schema_extra={"pattern": DID_PATTERN}
+    )
     name: str | None = Field(None, max_length=500)
 
     @model_validator(mode="after")
     def _needs_an_identifier(self) -> "AwardRecipient":
         if not self.email and not self.did:
-            raise ValueError("give the recipient's email or did")
+            raise ValueError("Give the learner's email address or DID.")
         return self
 
 

@@ -26,7 +26,7 @@ from issuer.credentials.compose import Recipient
 from issuer.errors import InvalidInput, NotFound
 from issuer.frameworks.mapping import framework_name
 from issuer.frameworks.structure import Framework
-from issuer.model.api import AwardRecipient
+from issuer.model.api import DID_MESSAGE, EMAIL_MESSAGE, AwardRecipient
 from issuer.model.credential import Evidence
 from issuer.services.awards import (
     AwardRequest,
@@ -155,12 +155,6 @@ class FieldProblem(InvalidInput):
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
         self.field = field_name
-
-
-EMAIL_MESSAGE = "Enter an email address like ana@example.org."
-DID_MESSAGE = (
-    "Enter a DID like did:key:z6Mk… (did, the method, then the identifier, split by colons)."
-)
 
 
 @dataclass

@@ -61,12 +61,16 @@ def _issuer_error(err: errors.IssuerError) -> Response:
 
 def _validation_error(err: ValidationError) -> Response:
     details = [
-        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        {"loc": list(e["loc"]), "msg": _plain(e["msg"]), "type": e["type"]}
         for e in err.errors(include_url=False)
     ]
-    return problem(
-        422, "Invalid request body", str(err.errors()[0]["msg"]), "invalid-input", errors=details
-    )
+    detail = _plain(err.errors()[0]["msg"])
+    return problem(422, "Invalid request body", detail, "invalid-input", errors=details)
+
+
+def _plain(message: str) -> str:
+    """A validator's own sentence, without pydantic's "Value error, " prefix."""
+    return message.removeprefix("Value error, ")
 
 
 def _http_error(err: HTTPException) -> Response:

@@ -121,3 +121,38 @@ def test_json_path_quotes_keys_that_are_not_identifiers() -> None:
         "$.framework.levels.初級.statements[0]"
     )
     assert json_path(("levels", "level one", 3)) == '$.levels["level one"][3]'
+
+
+@pytest.mark.parametrize(
+    ("where", "typo", "message"),
+    [
+        (("framework",), "levels", '$.framework: unknown key "levles": did you mean "levels"?'),
+        ((), "occupation", '$: unknown key "ocupation": did you mean "occupation"?'),
+        (("occupation",), "title", '$.occupation: unknown key "titel": did you mean "title"?'),
+        (
+            ("framework", "levels", "novice"),
+            "statements",
+            '$.framework.levels.novice: unknown key "statments": did you mean "statements"?',
+        ),
+        (("framework",), "description", '$.framework: unknown key "descripton"'),
+    ],
+)
+def test_a_misspelt_key_is_named_with_the_near_one(
+    tmp_path: Path, where: tuple[str, ...], typo: str, message: str
+) -> None:
+    data = make_export()
+    target = data
+    for key in where:
+        target = target[key]
+    wrong = message.split('unknown key "')[1].split('"')[0]
+    target[wrong] = target.pop(typo, "x")
+    with pytest.raises(InvalidInput) as err:
+        read_export(write_export(tmp_path, "typo.json", data))
+    assert f"typo.json: {message}" in str(err.value)
+
+
+def test_other_unknown_keys_are_still_kept(tmp_path: Path) -> None:
+    data = make_export()
+    data["framework"]["reviewedBy"] = "the sector council"
+    export, text = read_export(write_export(tmp_path, "extra.json", data))
+    assert "reviewedBy" in text and export.framework.version

@@ -100,8 +100,16 @@ def test_statement_by_achievement_url_and_did_recipient(seeded: FlaskClient) -> 
         ({"statements": ["emerging-99"]}, 422, "no statement"),
         ({"level": "Master"}, 422, "no level"),
         ({"statements": []}, 422, "name the demonstrated statements"),
-        ({"statements": ["emerging-01"], "recipient": {"name": "No id"}}, 422, "email or did"),
-        ({"statements": ["emerging-01"], "recipient": {"email": "not-an-email"}}, 422, ""),
+        (
+            {"statements": ["emerging-01"], "recipient": {"name": "No id"}},
+            422,
+            "email address or DID",
+        ),
+        (
+            {"statements": ["emerging-01"], "recipient": {"email": "not-an-email"}},
+            422,
+            "Enter an email address like ana@example.org.",
+        ),
         ({"statements": ["emerging-01"], "cryptosuite": "rsa"}, 422, ""),
         ({"statements": ["emerging-01"], "surprise": 1}, 422, ""),
         ({"statements": ["emerging-01"], "validUntil": "2020-01-01T00:00:00Z"}, 422, "validUntil"),
