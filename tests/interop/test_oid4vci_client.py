@@ -5,8 +5,11 @@ tx_code, nonce, a jwt proof signed by a did:key Ed25519 key, the credential requ
 delivered credential is then verified by the Digital Bazaar stack (`vc-tool.mjs`) and by ours.
 """
 
+import html
 import json
 import re
+import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -100,3 +103,46 @@ def test_openid4vci_client_claims_a_holder_bound_credential() -> None:
         # the code was good once: a second wallet gets nothing
         again = _node(str(CLAIM), oid4vci["credentialOfferUri"], oid4vci["txCode"], "07" * 32)
         assert not again["ok"], again
+
+
+def test_openid4vci_client_takes_every_credential_of_an_all_at_once_offer() -> None:
+    """The wallet page's "Add all to another wallet": one offer, one credential request, a
+    holder-bound copy of each credential in `credentials` (the client accepts the list)."""
+    problem = _node_problem()
+    if problem is not None:
+        pytest.skip(problem)
+    with running_service() as service:
+        status, award = _post(
+            f"{service.url}/awards",
+            {
+                "framework": "43-4171.00",
+                "statements": ["emerging-01", "emerging-02"],
+                "recipient": {"email": "all@example.org"},
+            },
+            service.token,
+        )
+        assert status == 201, award
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with opener.open(award["wallet"], timeout=30) as response:
+            page = response.read().decode()
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf is not None
+        form = urllib.parse.urlencode({"csrf_token": csrf.group(1)}).encode()
+        with opener.open(f"{award['wallet']}/oid4vci", data=form, timeout=30) as response:
+            offer_page = response.read().decode()
+        link = re.search(r'id="oid4vci-link" href="([^"]+)"', offer_page)
+        assert link is not None
+
+        claim = _node(str(CLAIM), html.unescape(link.group(1)))
+        assert claim["ok"], claim
+        copies = claim["credentials"]
+        assert len(copies) == 2
+        assert {c["credentialSubject"]["id"] for c in copies} == {claim["holder"]}
+        originals = {f"{service.url}/credentials/{c['id']}" for c in award["credentials"]}
+        assert not originals & {c["id"] for c in copies}
+        for copy in copies:
+            verdict = _node(
+                str(TOOL),
+                stdin=json.dumps({"command": "verify", "credential": copy, "skipStatus": True}),
+            )
+            assert verdict["ok"] and verdict["verified"], verdict
