@@ -53,6 +53,8 @@ NONCE_TTL = timedelta(minutes=5)
 MAX_TX_CODE_FAILURES = 5
 CLOCK_SKEW = timedelta(minutes=5)
 PROOF_TYPES = ("openid4vci-proof+jwt", "JWT")
+MAX_NONCE_LENGTH = 64
+"""Longer (or NUL-holding) nonces are none of ours: refused without a database lookup."""
 
 
 class OAuthError(Exception):
@@ -194,8 +196,10 @@ class Oid4vciService:
             proof = self._jwt_proof(value, now=now)
         else:
             proof = self._di_vp_proof(value, now=now)
-        with self._uow() as tx:
-            fresh = tx.oid4vci.consume_nonce(proof.nonce, now)
+        fresh = False
+        if len(proof.nonce) <= MAX_NONCE_LENGTH and "\x00" not in proof.nonce:
+            with self._uow() as tx:
+                fresh = tx.oid4vci.consume_nonce(proof.nonce, now)
         if not fresh:
             raise OAuthError("invalid_nonce", "the proof's nonce is unknown, used or expired")
         try:
@@ -327,7 +331,8 @@ def _proof_key(header: dict[str, Any]) -> tuple[str, OKPKey]:
         raw = _b64url_decode(str(jwk.get("x")))
         return did_key_for(public_multibase_of(raw)), key
     except (InvalidInput, JoseError, ValueError, TypeError) as err:
-        raise OAuthError("invalid_proof", f"the jwt proof's key cannot be used: {err}") from None
+        reason = str(err) or "it is not an Ed25519 public key"
+        raise OAuthError("invalid_proof", f"the jwt proof's key cannot be used: {reason}") from None
 
 
 def _okp(raw: bytes) -> OKPKey:

@@ -357,3 +357,18 @@ def test_lcw_and_oid4vci_bind_the_same_holder_once(client: FlaskClient) -> None:
     assert same.get_json()["credentials"][0]["credential"] == copy
     other = _credential(client, token, _jwt_request(_jwt_proof(OTHER, _nonce(client))))
     _error(other, 400, "credential_request_denied")
+
+
+def test_odd_nonces_and_keys_are_refused_without_a_server_error(db_client: FlaskClient) -> None:
+    client = db_client
+    token = _access_token(client, _offer(client, _issue(client)))
+    for nonce in ("a\x00b", "n" * 65):
+        _error(
+            _credential(client, token, _jwt_request(_jwt_proof(HOLDER, nonce))),
+            400,
+            "invalid_nonce",
+        )
+    header = {"alg": "EdDSA", "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "!!"}}
+    response = _credential(client, token, _jwt_request(_jwt_proof(HOLDER, "x", header=header)))
+    _error(response, 400, "invalid_proof")
+    assert not response.get_json()["error_description"].endswith(": ")
