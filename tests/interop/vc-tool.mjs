@@ -69,6 +69,11 @@ const PACKAGES = [
   '@digitalcredentials/did-method-key',
   '@digitalcredentials/security-document-loader',
   'html-entities',
+  // the OpenID4VCI wallet client (oid4vci-claim.mjs)
+  '@openid4vc/openid4vci',
+  '@openid4vc/oauth2',
+  // accessibility checks of the browser tests
+  'axe-core',
 ];
 
 function contextsDir() {
