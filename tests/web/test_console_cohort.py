@@ -103,6 +103,11 @@ def test_no_waiting_for_a_worker_without_a_queue_and_times_in_words(
     )
     page = client.get(f"/issue/batches/{batch.id}").get_data(as_text=True)
     assert "Waiting for a worker" not in page and "Starting…" in page
+    # reloading itself is left to console.js (axe: no meta refresh); without it, a link
+    assert 'id="auto-refresh" data-seconds="5" hidden' in page and "http-equiv" not in page
+    assert '<a href="?">Reload</a>' in page
+    stopped = client.get(f"/issue/batches/{batch.id}?refresh=off").get_data(as_text=True)
+    assert "auto-refresh" not in stopped
     assert "2 minutes ago" in page
     listing = client.get("/issue/batches").get_data(as_text=True)
     assert "2 minutes ago" in listing and " UTC</td>" not in listing

@@ -1,6 +1,7 @@
 // The issuer console, made quicker when JavaScript runs (every page works without it):
 // - choosing a framework shows its levels at once (the form's "Show" button, clicked for you);
 // - ticking a whole level ticks its statements, unticking a statement unticks its level;
+// - a batch in progress reloads itself until it is done;
 // - times show in the reader's own time zone (their title).
 "use strict";
 (function () {
@@ -27,6 +28,12 @@
       });
     });
   });
+  var refresh = document.getElementById("auto-refresh");
+  if (refresh) {  // a batch in progress: reload until it is done (the link stops it)
+    refresh.hidden = false;
+    window.setTimeout(function () { window.location.reload(); },
+      1000 * Number(refresh.getAttribute("data-seconds") || "5"));
+  }
   document.querySelectorAll("time[datetime]").forEach(function (node) {
     var at = new Date(node.getAttribute("datetime"));
     if (!isNaN(at.getTime())) {
