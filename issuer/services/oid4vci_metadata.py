@@ -24,9 +24,13 @@ def token_endpoint(issuer: str) -> str:
 
 
 def credential_issuer_metadata(issuer: str, *, name: str) -> dict[str, Any]:
-    """Return `/.well-known/openid-credential-issuer` (OpenID4VCI 1.0 §12.2)."""
+    """Return `/.well-known/openid-credential-issuer` (OpenID4VCI 1.0 §12.2).
+
+    `token_endpoint` is not a 1.0 field: Digital Bazaar's oid4-client reads it here (as
+    drafts did); 1.0 clients read it from the authorization server metadata."""
     return {
         "credential_issuer": issuer,
+        "token_endpoint": token_endpoint(issuer),
         "credential_endpoint": f"{issuer}/oid4vci/credential",
         "nonce_endpoint": f"{issuer}/oid4vci/nonce",
         "display": [{"name": name, "locale": "en"}],

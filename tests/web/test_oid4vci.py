@@ -130,6 +130,7 @@ def test_metadata_name_the_same_issuer_everywhere(client: FlaskClient) -> None:
     assert server["pre-authorized_grant_anonymous_access_supported"] is True
     assert server["token_endpoint"] == f"{BASE_URL}/oid4vci/token"
     assert issuer["nonce_endpoint"] == f"{BASE_URL}/oid4vci/nonce"
+    assert issuer["token_endpoint"] == server["token_endpoint"]  # for draft-era clients
     config = issuer["credential_configurations_supported"][CONFIG]
     assert config["format"] == "ldp_vc"
     assert "credential_metadata" in config
