@@ -35,6 +35,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -162,6 +163,7 @@ class Service:
     master: subprocess.Popen[bytes]
     issuer_did: str
     database_name: str | None  # PostgreSQL only
+    env: dict[str, str]
 
 
 def _free_port() -> int:
@@ -233,7 +235,7 @@ def running_service(
                     "gunicorn did not start:\n" + (folder / "gunicorn.log").read_text()
                 )
             time.sleep(0.2)
-        yield Service(port, master, did, database_name)
+        yield Service(port, master, did, database_name, env)
     finally:
         master.terminate()
         master.wait(timeout=30)
@@ -440,6 +442,50 @@ def prepare(service: Service, count: int, status: bool) -> dict[str, list[Reques
     return plans
 
 
+def _statement(sql: str) -> str:
+    """Return a short name of an SQL statement: its verb and table."""
+    verb = sql.split(None, 1)[0].upper() if sql.strip() else "?"
+    found = re.search(r"\b(?:FROM|INTO|UPDATE)\s+(\w+)", sql, re.IGNORECASE)
+    return f"{verb} {found.group(1)}" if found and verb != "BEGIN" else " ".join(sql.split()[:2])
+
+
+def sql_per_request(env: dict[str, str], plans: dict[str, list[Request]]) -> dict[str, list[str]]:
+    """Return the SQL statements one request of each scenario runs (an app in this process,
+    on the service's database and keys, its statements recorded)."""
+    from flask.testing import FlaskClient
+    from sqlalchemy import event
+
+    from issuer.settings import Settings
+    from issuer.web import create_app
+
+    app = create_app(Settings.from_env(env))
+    engine = app.extensions["issuer"].engine
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(_statement(args[2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    client: FlaskClient = app.test_client()
+    found = {}
+    for name, items in plans.items():
+        for item in items[-2:]:  # the second one: caches warm
+            seen.clear()
+            kind = "application/json" if item.body is not None else None
+            answer = client.open(
+                item.path,
+                method=item.method,
+                data=item.body,
+                headers=item.headers,
+                content_type=kind,
+            )
+            if answer.status_code not in item.expect:
+                raise SystemExit(f"{name}: HTTP {answer.status_code} {answer.data[:300]!r}")
+        found[name] = list(seen)
+    engine.dispose()
+    return found
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -508,6 +554,9 @@ def main() -> None:
                 print(f"\n{kind}: issuer {service.issuer_did[:24]}...")
                 for scenario in scenarios:
                     print(run_scenario(service, scenario, plans[scenario], args.rate), flush=True)
+                chosen = {name: plans[name] for name in scenarios}
+                for name, statements in sql_per_request(service.env, chosen).items():
+                    print(f"SQL per request, {name}: {len(statements)}: {'; '.join(statements)}")
             if args.profile:
                 print_profile(folder, args.profile)
         finally:

@@ -9,6 +9,7 @@ keep verifying; verification method ids are `did:web:…#key-N`.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from issuer.keys.did import controller_document, did_key_document, did_key_for, did_web_for
@@ -64,12 +65,28 @@ class IssuerIdentity:
         )
 
     def local_documents(self) -> dict[str, dict[str, Any]]:
-        """Return the controller documents this service can resolve offline, by id."""
-        if self.did_method == "web":
-            keys = self.key_store.all()
-            return {self.web_did: self.did_document()} if keys else {}
-        documents = {}
-        for key in self.key_store.all():
-            did = did_key_for(key.public_multibase)
-            documents[did] = did_key_document(did)
-        return documents
+        """Return the controller documents this service can resolve offline, by id (built
+        again only when the keys change; the documents are shared: read them, never write)."""
+        keys = tuple(self.key_store.all())
+        return dict(_local_documents(self.did_method, self.web_did, keys))
+
+
+@lru_cache(maxsize=8)
+def _local_documents(
+    did_method: Literal["key", "web"], web_did: str, keys: tuple[IssuerKey, ...]
+) -> dict[str, dict[str, Any]]:
+    if not keys:
+        return {}
+    if did_method == "web":
+        active = [key.id for key in keys if key.status == "active"]
+        document = controller_document(
+            web_did,
+            [(k.id, k.public_multibase) for k in keys],
+            {"assertionMethod": [k.id for k in keys], "authentication": active},
+        )
+        return {web_did: document}
+    documents = {}
+    for key in keys:
+        did = did_key_for(key.public_multibase)
+        documents[did] = did_key_document(did)
+    return documents

@@ -14,6 +14,10 @@ Awards (`services/awards.py`), the VC API (`services/vc_issue.py`) and batches
    are stored in one unit of work. Losing a race on the unique active `dedupe_key` rolls
    it back; the pipeline re-checks, answers (or replaces) what others stored meanwhile,
    and stores the rest.
+
+`Issuer.issue` (a few drafts, signed in this process: an HTTP request) does 2 to 4 in one
+transaction: indices reserved, credentials signed and stored, committed once (a signing
+error or a lost race rolls the indices back with the rest).
 """
 
 import logging
@@ -164,20 +168,43 @@ class Issuer:
         actor: str,
         in_transaction: StoreHook | None = None,
     ) -> list[IssuedRecord]:
-        """Issue `drafts` (signed in this process), all stored in one unit of work (with the
-        caller's `in_transaction` writes, e.g. an offer's binding)."""
-        (outcome,) = self.issue_chunks(
-            [drafts],
-            cryptosuite=cryptosuite,
-            status_purpose=status_purpose,
-            policy=policy,
-            now=now,
-            actor=actor,
-            in_transaction=in_transaction,
-        )
-        if outcome.failed:
-            raise InvalidInput(outcome.failed[0].error)
-        return outcome.records
+        """Issue `drafts` (signed in this process) in one unit of work: status indices
+        reserved, credentials signed, rows, wallets and audit events stored (with the caller's
+        `in_transaction` writes, e.g. an offer's binding), committed once."""
+        for attempt in range(ATTEMPTS):
+            resolved = self._resolve(drafts, policy)
+            if not resolved.todo and in_transaction is None:
+                return resolved.answered  # (nothing to store)
+            try:
+                with self._uow() as tx:
+                    slots: list[StatusSlot | None] = [None] * len(resolved.todo)
+                    if status_purpose is not None and resolved.todo:
+                        slots = list(tx.status_lists.allocate(len(resolved.todo), now=now))
+                    resolved.slots = slots
+                    items = [ToSign(d, slot) for d, slot in zip(resolved.todo, slots, strict=True)]
+                    signed = self._signing.submit(
+                        items, cryptosuite=cryptosuite, status_purpose=status_purpose, now=now
+                    ).result()
+                    pending, failed = self._rows(resolved, signed, cryptosuite, status_purpose, now)
+                    if failed:
+                        raise InvalidInput(failed[0].error)  # (rolls the indices back)
+                    issued = self._write(
+                        tx,
+                        pending,
+                        resolved.replaced,
+                        resolved.answered,
+                        now,
+                        actor,
+                        in_transaction,
+                    )
+                return resolved.answered + issued
+            except AlreadyIssued:
+                # Another issuer stored some of these credentials meanwhile: nothing of this
+                # attempt was stored. Resolve the drafts again (answering or replacing theirs).
+                if attempt == ATTEMPTS - 1:
+                    raise
+                log.warning("another issuer stored some of these credentials first; re-checking")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def issue_chunks(
         self,
@@ -238,6 +265,13 @@ class Issuer:
         now: datetime,
     ) -> _Prepared:
         """Resolve duplicates by the policy, then reserve status indices for the rest."""
+        prepared = self._resolve(chunk, policy)
+        if status_purpose is not None and prepared.todo:
+            prepared.slots = list(self._status_lists.allocate(len(prepared.todo), now=now))
+        return prepared
+
+    def _resolve(self, chunk: Sequence[Draft], policy: Policy) -> _Prepared:
+        """Resolve duplicates by the policy (no status indices yet)."""
         todo = list(chunk)
         replaced: dict[str, StoredCredential] = {}
         answered: list[IssuedRecord] = []
@@ -255,8 +289,6 @@ class Issuer:
                 else:
                     answered.append(IssuedRecord(draft, other, existing=True))
         slots: list[StatusSlot | None] = [None] * len(todo)
-        if status_purpose is not None and todo:
-            slots = list(self._status_lists.allocate(len(todo), now=now))
         return _Prepared(todo=todo, slots=slots, replaced=replaced, answered=answered)
 
     def _store(
@@ -271,10 +303,47 @@ class Issuer:
         in_transaction: StoreHook | None,
     ) -> ChunkOutcome:
         """Store a signed chunk in one unit of work (again without what others stored)."""
+        pending, failed = self._rows(prepared, future.result(), cryptosuite, status_purpose, now)
+        replaced = dict(prepared.replaced)
+        answered = list(prepared.answered)
+        for attempt in range(ATTEMPTS):
+            try:
+                issued = self._commit(pending, replaced, answered, now, actor, in_transaction)
+                return ChunkOutcome(records=answered + issued, failed=failed)
+            except AlreadyIssued:
+                # Another issuer stored some of these credentials meanwhile: nothing of this
+                # attempt was stored. Answer (or replace) theirs, and store the rest.
+                if attempt == ATTEMPTS - 1:
+                    raise
+                log.warning("another issuer stored some of a chunk first; re-checking")
+                found = self._credentials.find_active(
+                    [row.dedupe_key for _, row in pending if row.dedupe_key]
+                )
+                keep = []
+                for draft, row in pending:
+                    other = found.get(row.dedupe_key or "")
+                    if other is None:
+                        keep.append((draft, row))
+                    elif _replaces(policy, draft, other):
+                        keep.append((draft, row))
+                        replaced[other.dedupe_key or ""] = other
+                    else:
+                        answered.append(IssuedRecord(draft, other, existing=True))
+                pending = keep
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _rows(
+        self,
+        prepared: _Prepared,
+        signed: list[Signed],
+        cryptosuite: str,
+        status_purpose: StatusPurpose | None,
+        now: datetime,
+    ) -> tuple[list[tuple[Draft, StoredCredential]], list[Failed]]:
+        """Return the rows of the signed drafts, and the drafts that could not be signed."""
         issuer_id = self._issuer_id()
         pending: list[tuple[Draft, StoredCredential]] = []
         failed: list[Failed] = []
-        signed = future.result()
         for draft, slot, result in zip(prepared.todo, prepared.slots, signed, strict=True):
             if result.document is None:
                 failed.append(Failed(draft, result.error or "could not be signed"))
@@ -304,33 +373,7 @@ class Issuer:
                     ),
                 )
             )
-        replaced = dict(prepared.replaced)
-        answered = list(prepared.answered)
-        for attempt in range(ATTEMPTS):
-            try:
-                issued = self._commit(pending, replaced, answered, now, actor, in_transaction)
-                return ChunkOutcome(records=answered + issued, failed=failed)
-            except AlreadyIssued:
-                # Another issuer stored some of these credentials meanwhile: nothing of this
-                # attempt was stored. Answer (or replace) theirs, and store the rest.
-                if attempt == ATTEMPTS - 1:
-                    raise
-                log.warning("another issuer stored some of a chunk first; re-checking")
-                found = self._credentials.find_active(
-                    [row.dedupe_key for _, row in pending if row.dedupe_key]
-                )
-                keep = []
-                for draft, row in pending:
-                    other = found.get(row.dedupe_key or "")
-                    if other is None:
-                        keep.append((draft, row))
-                    elif _replaces(policy, draft, other):
-                        keep.append((draft, row))
-                        replaced[other.dedupe_key or ""] = other
-                    else:
-                        answered.append(IssuedRecord(draft, other, existing=True))
-                pending = keep
-        raise AssertionError("unreachable")  # pragma: no cover
+        return pending, failed
 
     def _commit(
         self,
@@ -344,32 +387,45 @@ class Issuer:
         if not pending and not replaced and in_transaction is None:
             return []
         with self._uow() as tx:
-            wallets = tx.wallets.ensure(
-                [row.recipient_key for _, row in pending if row.recipient_key], now
+            return self._write(tx, pending, replaced, answered, now, actor, in_transaction)
+
+    def _write(
+        self,
+        tx: Transaction,
+        pending: list[tuple[Draft, StoredCredential]],
+        replaced: dict[str, StoredCredential],
+        answered: list[IssuedRecord],
+        now: datetime,
+        actor: str,
+        in_transaction: StoreHook | None,
+    ) -> list[IssuedRecord]:
+        """Store the rows, wallets and audit events (revoking what they replace) in `tx`."""
+        wallets = tx.wallets.ensure(
+            [row.recipient_key for _, row in pending if row.recipient_key], now
+        )
+        rows = [
+            StoredCredential(**{**row.__dict__, "wallet_id": wallets.get(row.recipient_key)})
+            if row.recipient_key
+            else row
+            for _, row in pending
+        ]  # (dataclasses.replace costs ten times as much)
+        batch_id = next((draft.batch_id for draft, _ in pending if draft.batch_id), None)
+        if replaced:
+            revoke_in_transaction(
+                tx,
+                list(replaced.values()),
+                now=now,
+                actor=actor,
+                reason=f"replaced by batch {batch_id}" if batch_id else "replaced",
             )
-            rows = [
-                StoredCredential(**{**row.__dict__, "wallet_id": wallets.get(row.recipient_key)})
-                if row.recipient_key
-                else row
-                for _, row in pending
-            ]  # (dataclasses.replace costs ten times as much)
-            batch_id = next((draft.batch_id for draft, _ in pending if draft.batch_id), None)
-            if replaced:
-                revoke_in_transaction(
-                    tx,
-                    list(replaced.values()),
-                    now=now,
-                    actor=actor,
-                    reason=f"replaced by batch {batch_id}" if batch_id else "replaced",
-                )
-            tx.credentials.insert(rows)
-            tx.audit.record_many([_issue_event(row, now, actor) for row in rows])
-            issued = [
-                IssuedRecord(draft, row, replaced=replaced.get(row.dedupe_key or ""))
-                for (draft, _), row in zip(pending, rows, strict=True)
-            ]
-            if in_transaction is not None:
-                in_transaction(tx, answered + issued)
+        tx.credentials.insert(rows)
+        tx.audit.record_many([_issue_event(row, now, actor) for row in rows])
+        issued = [
+            IssuedRecord(draft, row, replaced=replaced.get(row.dedupe_key or ""))
+            for (draft, _), row in zip(pending, rows, strict=True)
+        ]
+        if in_transaction is not None:
+            in_transaction(tx, answered + issued)
         return issued
 
 
