@@ -1,26 +1,36 @@
 """Cohort issuance end to end: a roster's rows become signed, stored, status-allocated credentials.
 
-    .venv/bin/python benchmarks/batch.py [--rows 10000] [--databases sqlite,postgresql]
-                                         [--workers 1,2] [--chunk-size 200]
+    .venv/bin/python benchmarks/batch.py [--sizes 10000,100000] [--million]
+                                         [--databases sqlite,postgresql] [--workers 2]
+                                         [--chunk-size 200] [--no-ceiling]
 
-For each database (a fresh one each run: a SQLite file in a temporary folder, or a new
-PostgreSQL database on the local server, dropped afterwards) and each number of signing
-processes, it imports the seed frameworks, writes a roster of `--rows` learners (each
-one eddsa-rdfc-2022 credential, for one of the first ten statements of a seed
-framework), then times the whole `issue-batch` path in this process: reading the CSV,
-checking every row, then signing, allocating status indices and storing every credential
-(with wallets and audit events). It checks the count, verifies a sample, and prints
-credentials per second and the speed-up of the second worker process over the first,
-and the CPU time of the main process and of the signing processes (which, unlike wall
-time, other load on the machine does not inflate). Last, as a ceiling, it times composing
-and signing alone (no database) in the same worker processes.
+For each roster size, database (a fresh one each run: a SQLite file in a temporary folder,
+or a new PostgreSQL database on the local server, dropped afterwards) and number of
+signing processes, a child process imports the seed frameworks, writes a roster of that
+many learners (each one eddsa-rdfc-2022 credential, for one of the first ten statements of
+a seed framework), then times the whole `issue-batch` path: reading the CSV, checking
+every row, then signing, allocating status indices and storing every credential (with
+wallets and audit events). It checks the count and verifies a sample.
+
+Printed per run: wall time (check phase, issue phase, total), credentials/s, the CPU time
+of the main process and of the signing processes (which, unlike wall time, other load on
+the machine does not inflate much), the peak RSS of the main process and of the largest
+signing process, and the load average before and after. Then, per database, the growth
+between sizes (wall time and main CPU per credential at the larger size over the
+smaller: 1.00 is linear), the speed-up of a second signing process when more than one
+count is given, and last, as a ceiling, composing and signing alone (no database) in the
+same worker processes. `--million` adds a 1,000,000-row run (minutes; it lifts the roster
+limit of 100,000 rows for that run only).
 """
 
 import argparse
+import itertools
 import json
 import os
 import random
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -29,6 +39,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+import issuer.services.roster as roster_module
 from issuer.paths import seed_files
 from issuer.services.batches import BatchOptions
 from issuer.services.roster import read_csv
@@ -85,6 +96,8 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
             for path in seed_files():
                 services.frameworks.import_file(path, now=now)
             data = roster_csv(rows).encode()
+            if rows > roster_module.MAX_ROWS:  # the 1,000,000-row run: past the roster limit
+                roster_module.MAX_ROWS = rows
 
             children = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = time.process_time()
@@ -127,13 +140,31 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
             drop_database(pg_name)
     total = finished - started
     return {
+        "rows": rows,
         "check": checked - started,
         "issue": finished - checked,
         "total": total,
         "rate": rows / total,
         "parent_cpu": parent_cpu,
         "workers_cpu": workers_cpu,
+        "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
+
+
+def run_in_child(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, float]:
+    """Run `run_once` in a fresh Python process (so its peak RSS is this run's alone)."""
+    load_before = os.getloadavg()[0]
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", f"{kind},{rows},{workers},{chunk_size}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    result["load_before"] = load_before
+    result["load_after"] = os.getloadavg()[0]
+    return result
 
 
 def signing_ceiling(count: int, workers: int, chunk_size: int) -> float:
@@ -193,38 +224,67 @@ def signing_ceiling(count: int, workers: int, chunk_size: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated roster sizes")
+    parser.add_argument("--rows", type=int, help="one roster size (instead of --sizes)")
+    parser.add_argument("--million", action="store_true", help="add a 1,000,000-row run")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--workers", default="1,2", help="comma-separated process counts")
+    parser.add_argument("--workers", default="2", help="comma-separated process counts")
     parser.add_argument("--chunk-size", type=int, default=200)
     parser.add_argument(
         "--no-ceiling", action="store_true", help="skip timing signing alone (no database)"
     )
+    parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        kind, rows, workers, chunk_size = args.child.split(",")
+        print(json.dumps(run_once(kind, int(rows), int(workers), int(chunk_size))))
+        return
+    sizes = [args.rows] if args.rows else [int(n) for n in args.sizes.split(",")]
+    if args.million:
+        sizes.append(1_000_000)
     worker_counts = [int(w) for w in args.workers.split(",")]
     print(
-        f"{args.rows} rows -> {args.rows} eddsa-rdfc-2022 credentials; "
-        f"{os.cpu_count()} cores; chunks of {args.chunk_size}"
+        f"rosters of {', '.join(f'{n:,}' for n in sizes)} rows, one eddsa-rdfc-2022 credential "
+        f"a row; {os.cpu_count()} cores; chunks of {args.chunk_size}; "
+        f"load average now {os.getloadavg()[0]:.1f} (other work on the machine inflates wall "
+        "time; CPU time much less)"
     )
     print(
-        f"{'database':<11}{'workers':>8}{'check s':>9}{'issue s':>9}{'total s':>9}{'cred/s':>9}"
-        f"{'main CPU s':>12}{'workers CPU s':>15}"
+        f"{'database':<11}{'rows':>9}{'workers':>8}{'check s':>9}{'issue s':>9}{'total s':>9}"
+        f"{'cred/s':>8}{'main CPU s':>11}{'workers CPU s':>14}{'main RSS MB':>12}"
+        f"{'worker RSS MB':>14}{'load':>11}"
     )
     for kind in args.databases.split(","):
-        rates: dict[int, float] = {}
-        for workers in worker_counts:
-            result = run_once(kind, args.rows, workers, args.chunk_size)
-            rates[workers] = result["rate"]
-            print(
-                f"{kind:<11}{workers:>8}{result['check']:>9.2f}{result['issue']:>9.2f}"
-                f"{result['total']:>9.2f}{result['rate']:>9.0f}"
-                f"{result['parent_cpu']:>12.2f}{result['workers_cpu']:>15.2f}",
-                flush=True,
-            )
-        if 1 in rates and 2 in rates:
-            print(f"{kind:<11} speed-up from the second core: x{rates[2] / rates[1]:.2f}")
+        results: dict[tuple[int, int], dict[str, float]] = {}
+        for rows in sizes:
+            for workers in worker_counts:
+                result = run_in_child(kind, rows, workers, args.chunk_size)
+                results[rows, workers] = result
+                print(
+                    f"{kind:<11}{rows:>9}{workers:>8}{result['check']:>9.2f}"
+                    f"{result['issue']:>9.2f}{result['total']:>9.2f}{result['rate']:>8.0f}"
+                    f"{result['parent_cpu']:>11.2f}{result['workers_cpu']:>14.2f}"
+                    f"{result['main_rss_mb']:>12.0f}{result['worker_rss_mb']:>14.0f}"
+                    f"{result['load_before']:>5.1f}->{result['load_after']:<4.1f}",
+                    flush=True,
+                )
+        for smaller, larger in itertools.pairwise(sizes):
+            for workers in worker_counts:
+                a, b = results[smaller, workers], results[larger, workers]
+                wall = (b["total"] / larger) / (a["total"] / smaller)
+                cpu = (b["parent_cpu"] / larger) / (a["parent_cpu"] / smaller)
+                rss = b["main_rss_mb"] / a["main_rss_mb"]
+                print(
+                    f"{kind:<11} growth {smaller:,} -> {larger:,} rows ({workers} workers): "
+                    f"wall time per credential x{wall:.2f}, main CPU per credential x{cpu:.2f}, "
+                    f"main peak RSS x{rss:.2f}"
+                )
+        for rows in sizes:
+            if (rows, 1) in results and (rows, 2) in results:
+                speedup = results[rows, 2]["rate"] / results[rows, 1]["rate"]
+                print(f"{kind:<11} {rows:,} rows: speed-up from the second core x{speedup:.2f}")
     if not args.no_ceiling:
-        count = min(args.rows, 4000)
+        count = min(sizes[0], 4000)
         for workers in worker_counts:
             rate = signing_ceiling(count, workers, args.chunk_size)
             print(f"signing alone (no database), {workers} processes: {rate:.0f} credentials/s")

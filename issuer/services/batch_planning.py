@@ -72,7 +72,7 @@ class BatchOptions:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedCredential:
     """One credential a roster row calls for."""
 

@@ -194,9 +194,11 @@ class BatchExecutor:
             for outcome in outcomes:
                 run.issued, run.skipped = run.counts(outcome.records)
                 for failed in outcome.failed:
-                    row = rows[failed.draft.credential_id]
+                    row = rows.pop(failed.draft.credential_id)
                     run.errors.setdefault(row.number, failed.error)
                     run.failed_credentials += 1
+                for record in outcome.records:  # only the chunks in flight are kept
+                    rows.pop(record.draft.credential_id, None)
                 if progress:
                     progress(run.done, run.total)
 

@@ -104,7 +104,7 @@ class BatchService:
             created_at=now,
             updated_at=now,
         )
-        self._batches.create(batch, [row.to_json() for row in roster.rows])
+        self._batches.create(batch, (row.to_json() for row in roster.rows))
         return batch, False
 
     def get(self, batch_id: str) -> StoredBatch:

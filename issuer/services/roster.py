@@ -17,6 +17,8 @@ import hashlib
 import io
 import json
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -56,7 +58,7 @@ class RosterFileError(InvalidInput):
     title = "Invalid roster"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RosterRow:
     """One learner row; `levels` and `statements` are the `;`-separated references."""
 
@@ -135,10 +137,18 @@ class Roster:
     problems: list[RowProblem] = field(default_factory=list)
 
     def digest(self, options: dict[str, Any]) -> str:
-        """Return a hash of the rows and the options (the same roster run again has the same)."""
-        data = {"rows": [row.to_json() for row in self.rows], "options": options}
-        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """Return a hash of the rows and the options (the same roster run again has the same).
+
+        It hashes `json.dumps({"rows": [row.to_json(), ...], "options": options},
+        sort_keys=True, ensure_ascii=False)`, written row by row (no copy of the roster)."""
+        digest = hashlib.sha256()
+        head = json.dumps(options, sort_keys=True, ensure_ascii=False)
+        digest.update(f'{{"options": {head}, "rows": ['.encode())
+        for n, row in enumerate(self.rows):
+            text = json.dumps(row.to_json(), sort_keys=True, ensure_ascii=False)
+            digest.update(((", " if n else "") + text).encode("utf-8"))
+        digest.update(b"]}")
+        return digest.hexdigest()
 
 
 def read_csv(data: bytes | str) -> Roster:
@@ -146,17 +156,22 @@ def read_csv(data: bytes | str) -> Roster:
     text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        records = list(reader)
+        first = next((record for record in reader if any(cell.strip() for cell in record)), None)
+        if first is None:
+            raise RosterFileError(
+                "the roster is empty (it needs a header row and one row a learner)"
+            )
+        header = _header(first)
+        return _read_records(reader, header)  # record by record: no copy of the file's cells
     except csv.Error as err:
         raise RosterFileError(f"line {reader.line_num}: not valid CSV ({err})") from err
-    while records and not any(cell.strip() for cell in records[0]):
-        records.pop(0)
-    if not records:
-        raise RosterFileError("the roster is empty (it needs a header row and one row a learner)")
-    header = _header(records[0])
+
+
+def _read_records(records: Iterator[list[str]], header: list[str]) -> Roster:
+    """Return the rows after the header (numbered from 2) and their problems."""
     rows: list[RosterRow] = []
     problems: list[RowProblem] = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header):
@@ -306,7 +321,8 @@ def _check_size(rows: list[RosterRow], problems: list[RowProblem]) -> None:
 
 
 def _split(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
+    # interned: a cohort's rows repeat the same few references (memory of large rosters)
+    return tuple(sys.intern(part.strip()) for part in value.split(";") if part.strip())
 
 
 def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProblem]]:
@@ -325,7 +341,7 @@ def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProble
         problems.append(f"email {email!r} is not an email address (write it like ana@example.org)")
     if did and not DID_PATTERN.match(did):
         problems.append(f"did {did!r} is not a DID (did:method:identifier)")
-    framework = clean.get("framework", "")
+    framework = sys.intern(clean.get("framework", ""))
     if not framework:
         problems.append("give the framework (its id or SOC code)")
     levels, statements = _split(clean.get("level", "")), _split(clean.get("statements", ""))

@@ -46,18 +46,21 @@ def record_event(
 def record_events(conn: Connection, events: list[dict[str, Any]]) -> None:
     """Append many events (each with the keywords of `record_event`) in the caller's transaction."""
     if events:
-        conn.execute(
-            insert(audit_log_table),
-            [
-                {
-                    **event,
-                    "detail": json.dumps(
-                        event.get("detail") or {}, ensure_ascii=False, sort_keys=True
-                    ),
-                }
-                for event in events
-            ],
-        )
+        texts: dict[tuple[tuple[str, Any], ...], str] = {}  # a batch's events repeat themselves
+        rows = []
+        for event in events:
+            detail = event.get("detail") or {}
+            key = tuple(sorted(detail.items()))
+            try:
+                text = texts.get(key)
+            except TypeError:  # a list or dict among the values: not memoized
+                key, text = (), None
+            if text is None:
+                text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
+                if key:
+                    texts[key] = text
+            rows.append({**event, "detail": text})
+        conn.execute(insert(audit_log_table), rows)
 
 
 def read_events(

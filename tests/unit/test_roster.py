@@ -1,7 +1,9 @@
 """Reading rosters: every problem of every row, numbered as a spreadsheet shows them."""
 
 import csv
+import hashlib
 import io
+import json
 
 import pytest
 
@@ -160,3 +162,13 @@ def test_a_valid_until_column_sets_when_the_credentials_expire() -> None:
         [{"email": "a@example.org", "framework": "x", "level": "E", "valid_until": "2027-12-31"}]
     )
     assert rows.rows[0].valid_until == "2027-12-31T23:59:59Z"
+
+
+def test_the_digest_is_the_hash_of_the_rows_and_options_as_json() -> None:
+    """Written row by row, it stays the hash batches were stored with (to find them again)."""
+    roster = read_csv(template_csv() + 'ana@example.org,,"Ana ""A"" Ø",43-4171.00,,a;b,,\r\n')
+    options = {"replace": True, "cryptosuite": "eddsa-jcs-2022", "notify": True}
+    whole = {"rows": [row.to_json() for row in roster.rows], "options": options}
+    text = json.dumps(whole, sort_keys=True, ensure_ascii=False)
+    assert roster.digest(options) == hashlib.sha256(text.encode()).hexdigest()
+    assert roster.digest({}) != roster.digest(options)
