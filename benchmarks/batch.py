@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/batch.py [--sizes 10000,100000] [--million]
                                          [--databases sqlite,postgresql] [--workers 2]
-                                         [--chunk-size 200] [--no-ceiling]
+                                         [--chunk-size 500] [--no-ceiling]
 
 For each roster size, database (a fresh one each run: a SQLite file in a temporary folder,
 or a new PostgreSQL database on the local server, dropped afterwards) and number of
@@ -41,7 +41,7 @@ from sqlalchemy import func, select
 
 import issuer.services.roster as roster_module
 from issuer.paths import seed_files
-from issuer.services.batches import BatchOptions
+from issuer.services.batches import CHUNK_SIZE, BatchOptions
 from issuer.services.roster import read_csv
 from issuer.settings import Settings
 from issuer.store.database import credentials_table
@@ -229,7 +229,7 @@ def main() -> None:
     parser.add_argument("--million", action="store_true", help="add a 1,000,000-row run")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--workers", default="2", help="comma-separated process counts")
-    parser.add_argument("--chunk-size", type=int, default=200)
+    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE)
     parser.add_argument(
         "--no-ceiling", action="store_true", help="skip timing signing alone (no database)"
     )

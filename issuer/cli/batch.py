@@ -13,7 +13,7 @@ from issuer.cli import CliState, pass_state
 from issuer.errors import InvalidInput
 from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.batch_results import summary_csv, write_wallets_zip
-from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
+from issuer.services.batches import CHUNK_SIZE, BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv
 from issuer.store.batches import StoredBatch
 from issuer.wiring import Services
@@ -49,7 +49,7 @@ OUT = click.Path(path_type=Path, dir_okay=False, writable=True)
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1, max=5000),
-    default=200,
+    default=CHUNK_SIZE,
     show_default=True,
     help="Credentials signed together and stored in one transaction.",
 )

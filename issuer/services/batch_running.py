@@ -30,7 +30,8 @@ from issuer.services.signing import new_credential_id
 from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.protocols import CredentialReader, Transaction
 
-CHUNK_SIZE = 200
+CHUNK_SIZE = 500
+"""Credentials signed together and stored in one transaction (per-chunk costs amortized)."""
 INLINE_BELOW = 50
 """Batches with fewer credentials to sign than this are signed in-process (no pool start-up)."""
 

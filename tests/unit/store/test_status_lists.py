@@ -194,3 +194,35 @@ def test_sets_made_before_the_cursor_are_closed_by_the_migration(database_url: s
         assert kept is not None and kept.bits == b"\x80" + bytes(7) and kept.version == 3
     finally:
         engine.dispose()
+
+
+def test_concurrent_allocations_in_units_of_work_never_share_an_index(
+    database_url: str,
+    make_store,  # type: ignore[no-untyped-def]
+) -> None:
+    store = make_store(database_url, 300)  # small: the set fills while they race
+    results: list[list] = []  # type: ignore[type-arg]
+    errors: list[BaseException] = []
+
+    def worker(in_transaction: bool) -> None:
+        try:
+            mine = []
+            for _ in range(10):
+                if in_transaction:
+                    with write_transaction(store._engine) as conn:
+                        mine += store.allocate_in(conn, 7, now=NOW)
+                else:
+                    mine += store.allocate(7, now=NOW)
+            results.append(mine)
+        except BaseException as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker, args=(n % 2 == 0,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    slots = [s for r in results for s in r]
+    assert len(slots) == 6 * 10 * 7 == len(set(slots))
+    assert {s.set_number for s in slots} == {1, 2}
