@@ -19,6 +19,7 @@ from issuer.keys.resolver import KeyResolver, make_key_resolver
 from issuer.model.verification import CheckResult, VerificationResult
 from issuer.verify.checks import as_list, types_of
 from issuer.verify.checks.status_entries import SUSPENDED, revoked
+from issuer.verify.list_cache import VerifiedLists
 from issuer.verify.pipeline import _credentials_check as presentation_credentials_check
 from issuer.verify.pipeline import verify_credential, verify_presentation
 from issuer.verify.status import HttpStatusListFetcher, InProcessFetcher, StatusListFetcher
@@ -45,6 +46,7 @@ class Verifier:
         self._read_own_list = read_own_list
         self._http = HttpStatusListFetcher(fetch_hosts) if fetch_hosts else None
         self._revoked_for_good = revoked_for_good
+        self._verified_lists = VerifiedLists()  # status lists already verified (list_cache)
 
     def _own_list(self, url: str) -> dict[str, Any] | None:
         prefix = f"{self._base_url}/status-lists/"
@@ -63,7 +65,11 @@ class Verifier:
         """Return the checks of a credential; for a ClrCredential, of those it holds too."""
         result = self._final_wording(
             verify_credential(
-                document, resolve=self._resolver(), now=now, fetch_status_list=self._fetcher()
+                document,
+                resolve=self._resolver(),
+                now=now,
+                fetch_status_list=self._fetcher(),
+                verified_lists=self._verified_lists,
             )
         )
         return self._with_enclosed(result, now=now)
@@ -84,6 +90,7 @@ class Verifier:
             fetch_status_list=self._fetcher(),
             challenge=challenge,
             domain=domain,
+            verified_lists=self._verified_lists,
         )
         credentials = [
             self._with_enclosed(self._final_wording(item), now=now) for item in result.credentials

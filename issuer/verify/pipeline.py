@@ -17,7 +17,8 @@ parameter. The only network access is through `fetch_status_list`; keys are reso
 `resolve` (offline unless the caller gave it a fetcher).
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,6 +52,7 @@ from issuer.verify.checks import (
     types_of,
 )
 from issuer.verify.checks.signed import read_signed_view
+from issuer.verify.list_cache import VerifiedLists
 from issuer.verify.status import StatusListFetcher
 
 
@@ -62,9 +64,13 @@ def verify_credential(
     fetch_status_list: StatusListFetcher,
     loader: DocumentLoader | None = None,
     allowed_suites: Collection[str] = ALLOWED_SUITES,
+    verified_lists: VerifiedLists | None = None,
 ) -> VerificationResult:
     """Return the checks of a credential (VC 2.0 or 1.1): shape, proof, issuer, validFrom,
-    validUntil, credentialStatus, credentialSchema. Never raises for a bad credential."""
+    validUntil, credentialStatus, credentialSchema. Never raises for a bad credential.
+
+    `verified_lists` keeps the status lists verified, for the next credentials pointing at
+    them (`issuer.verify.list_cache`; give each verifier configuration its own)."""
     shape = check_shape(document)
     if not isinstance(document, dict):
         return VerificationResult(kind="credential", checks=[shape], document=document)
@@ -86,6 +92,7 @@ def verify_credential(
             fetch_status_list=fetch_status_list,
             verify_list_proofs=_list_proof_verifier(view, outcomes, resolve, verify),
             now=now,
+            verified_lists=verified_lists,
         ),
         *check_credential_schema(document, signed=view),
     ]
@@ -105,6 +112,7 @@ def verify_presentation(
     require_proof: bool = False,
     loader: DocumentLoader | None = None,
     allowed_suites: Collection[str] = ALLOWED_SUITES,
+    verified_lists: VerifiedLists | None = None,
 ) -> VerificationResult:
     """Return the checks of a presentation (shape, proof, holder, challenge, domain,
     credentials) and the result of every credential it holds.
@@ -151,6 +159,7 @@ def verify_presentation(
             fetch_status_list=fetch_status_list,
             loader=loader,
             allowed_suites=allowed_suites,
+            verified_lists=verified_lists,
         )
         for credential in as_list(document.get("verifiableCredential"))
     ]
@@ -230,7 +239,7 @@ def _list_proof_verifier(
     outcomes: list[ProofOutcome],
     resolve: KeyResolver,
     verify: ProofVerifier,
-) -> Callable[[dict[str, Any]], str | None]:
+) -> "ListProofVerifier":
     """Return a function saying why a status list credential is not authentic (None if it is).
 
     The list must be correctly signed with a key of the credential's issuer: a key whose
@@ -241,20 +250,31 @@ def _list_proof_verifier(
     trusted = {identifier} if identifier else set()
     if identifier and not is_linkable_id(identifier):
         trusted |= {o.controller for o in outcomes if o.controller is not None}
+    return ListProofVerifier(frozenset(trusted), resolve, verify)
 
-    def verify_list(list_credential: dict[str, Any]) -> str | None:
+
+@dataclass(frozen=True)
+class ListProofVerifier:
+    """Says why a status list credential is not authentic, or None: correctly signed by a
+    key whose controller is one of `trusted` (which also names it in the verified-lists
+    cache, `issuer.verify.list_cache`)."""
+
+    trusted: frozenset[str]
+    resolve: KeyResolver
+    verify: ProofVerifier
+
+    def __call__(self, list_credential: dict[str, Any]) -> str | None:
+        """Return None if the list is authentic, else the reason it is not."""
         list_outcomes = check_proofs(
-            list_credential, resolve=resolve, verify_proof=verify, what="status list"
+            list_credential, resolve=self.resolve, verify_proof=self.verify, what="status list"
         )
         if not as_list(list_credential.get("proof")):
             return "is not signed"
         if any(outcome.check.failed for outcome in list_outcomes):
             return "is not correctly signed"
-        if not {outcome.controller for outcome in list_outcomes} & trusted:
+        if not {outcome.controller for outcome in list_outcomes} & self.trusted:
             return "is not signed with a key of the credential's issuer"
         return None
-
-    return verify_list
 
 
 def _unsigned_presentation(required: bool) -> CheckResult:

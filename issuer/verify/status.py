@@ -7,7 +7,11 @@ A verifier never fetches an arbitrary URL a credential names. It asks a
   (no HTTP at all), and hands every other URL to an optional fallback.
 - `HttpStatusListFetcher` fetches only from an allowed list of hosts, over HTTPS unless
   the operator allowed plain HTTP for a host, with a deadline over the whole fetch
-  (`deadline.py`), a size limit, and no redirect to another host.
+  (`deadline.py`), a size limit, and no redirect to another host. It reuses what it
+  fetched while the answer is fresh: for the HTTP `Cache-Control: max-age` / `Expires`,
+  else the list's `ttl`, else (a list with a `validUntil`) up to `max_age`; never past
+  the list's `validUntil` nor longer than `max_age` (300 s), never after `no-store` or
+  `no-cache`. A failed fetch is never kept.
 
 Both raise `StatusListNotAllowed` for a URL they will not fetch and
 `StatusListUnavailable` when fetching fails. Either way the status of the credential is
@@ -19,12 +23,16 @@ verifier that cannot look never says "not revoked".
 """
 
 import json
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from cachetools import LRUCache
 
 from issuer.errors import IssuerError
 from issuer.verify.deadline import deadline_session
@@ -37,6 +45,13 @@ DEFAULT_MAX_BYTES = 1024 * 1024
 is at most about 25 KB, and usually a few hundred bytes)."""
 
 MAX_REDIRECTS = 3
+
+DEFAULT_MAX_AGE = 300.0
+"""Seconds a fetched document is reused at most, whatever its caching headers say."""
+
+MAX_KEPT = 128
+MAX_KEPT_BYTES = 64 * 1024
+"""Fetched documents kept (only those up to this size)."""
 
 _ACCEPT = (
     "application/vc+ld+json, application/vc, application/ld+json;q=0.9, application/json;q=0.8"
@@ -115,6 +130,7 @@ class HttpStatusListFetcher:
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = DEFAULT_MAX_BYTES,
         allow_http: bool = False,
+        max_age: float = DEFAULT_MAX_AGE,
     ) -> None:
         self._allowed: set[tuple[str, str, int | None]] = set()
         for entry in allowed_hosts:
@@ -125,6 +141,9 @@ class HttpStatusListFetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.allow_http = allow_http
+        self.max_age = max_age
+        self._kept: LRUCache[str, tuple[bytes, float]] = LRUCache(MAX_KEPT)
+        self._lock = threading.Lock()
 
     def is_allowed(self, url: str) -> bool:
         """Return whether `url` is on an allowed host, with a scheme allowed for that host."""
@@ -155,20 +174,32 @@ class HttpStatusListFetcher:
                     "is not allowed to use for that host"
                 )
             raise StatusListNotAllowed(_refusal(url))
+        with self._lock:
+            kept = self._kept.get(url)
+        if kept is not None and time.monotonic() < kept[1]:
+            return _parse(kept[0], url)
         deadline = time.monotonic() + self.timeout
         with deadline_session(self.timeout) as (session, watchdog):
             try:
-                body = self._fetch(session, url, deadline)
+                body, headers = self._fetch(session, url, deadline)
             except StatusListUnavailable:
                 if watchdog.fired:
                     raise StatusListUnavailable(_too_long(url, self.timeout)) from None
                 raise
             if watchdog.fired or time.monotonic() > deadline:
                 raise StatusListUnavailable(_too_long(url, self.timeout))
-        return _parse(body, url)
+        fetched_at = time.monotonic()
+        document = _parse(body, url)
+        lifetime = min(freshness(headers, document, now=datetime.now(UTC)), self.max_age)
+        if lifetime > 0 and len(body) <= MAX_KEPT_BYTES:
+            with self._lock:
+                self._kept[url] = (body, fetched_at + lifetime)
+        return document
 
-    def _fetch(self, session: requests.Session, url: str, deadline: float) -> bytes:
-        """Return the body at `url`, following allowed redirects."""
+    def _fetch(
+        self, session: requests.Session, url: str, deadline: float
+    ) -> tuple[bytes, Mapping[str, str]]:
+        """Return the body at `url` and its response headers, following allowed redirects."""
         origin = _origin(url)
         current = url
         for _ in range(MAX_REDIRECTS + 1):
@@ -187,7 +218,7 @@ class HttpStatusListFetcher:
                         f"the status list at {url} could not be fetched "
                         f"(the server answered {response.status_code})"
                     )
-                return self._read_body(response, url, deadline)
+                return self._read_body(response, url, deadline), response.headers
         raise StatusListUnavailable(f"the status list at {url} redirects too many times")
 
     def _get(self, session: requests.Session, url: str, deadline: float) -> requests.Response:
@@ -228,6 +259,67 @@ class HttpStatusListFetcher:
                 f"the status list at {url} could not be read completely"
             ) from err
         return b"".join(chunks)
+
+
+def freshness(headers: Mapping[str, str], document: dict[str, Any], *, now: datetime) -> float:
+    """Return how many seconds a fetched status list may be reused (0: not at all).
+
+    The HTTP answer decides (`Cache-Control: no-store`/`no-cache` none, `max-age`, else
+    `Expires`, less any `Age`); without either, the list's `ttl` (milliseconds), else its
+    `validUntil`. Never past `validUntil` (or a VC 1.1 list's `expirationDate`).
+    """
+    directives = {}
+    for part in headers.get("Cache-Control", "").lower().split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name] = value.strip('"')
+    if "no-store" in directives or "no-cache" in directives:
+        return 0.0
+    age = headers.get("Age", "")
+    seconds: float | None = None
+    if "max-age" in directives:
+        seconds = float(directives["max-age"]) if directives["max-age"].isdigit() else 0.0
+    elif "Expires" in headers:
+        seconds = _seconds_until(headers["Expires"], headers.get("Date"), now)
+    if seconds is not None:
+        seconds -= int(age) if age.isdigit() else 0
+    end = _until(document)
+    if seconds is None:
+        subject = document.get("credentialSubject")
+        ttl = subject.get("ttl") if isinstance(subject, dict) else None
+        if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl > 0:
+            seconds = ttl / 1000
+        elif end is not None:
+            seconds = float("inf")
+        else:
+            return 0.0
+    if end is not None:
+        seconds = min(seconds, (end - now).total_seconds())
+    return max(seconds, 0.0)
+
+
+def _seconds_until(expires: str, date: str | None, now: datetime) -> float:
+    """Seconds from the answer's `Date` (else `now`) to `Expires`; 0 when unreadable."""
+    try:
+        end = parsedate_to_datetime(expires)
+        start = parsedate_to_datetime(date) if date else now
+    except (TypeError, ValueError, IndexError):
+        return 0.0
+    if end.tzinfo is None or start.tzinfo is None:
+        return 0.0
+    return (end - start).total_seconds()
+
+
+def _until(document: dict[str, Any]) -> datetime | None:
+    """The list's `validUntil` (or `expirationDate`), if it is a readable date."""
+    for name in ("validUntil", "expirationDate"):
+        value = document.get(name)
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return datetime.min.replace(tzinfo=UTC)  # unreadable: not kept
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
 
 
 def parse_host_entry(entry: str) -> tuple[str, str, int | None]:

@@ -46,6 +46,7 @@ from issuer.verify.checks.common import (
     types_of,
     untyped_status_entry,
 )
+from issuer.verify.list_cache import VerifiedLists, list_digest
 from issuer.verify.status import StatusListFetcher, StatusListNotAllowed, StatusListUnavailable
 
 STATUS_UNKNOWN = PROBLEM + "status-unknown"
@@ -72,11 +73,14 @@ class _Unusable:
 
 @dataclass
 class _StatusList:
-    """A fetched and verified status list, or the reason it cannot be used."""
+    """A fetched and verified status list (valid from `start` until `end`), or the reason it
+    cannot be used."""
 
     bits: StatusBits | None = None
     purposes: tuple[str, ...] = ()
     problem: _Unusable | None = None
+    start: datetime | None = None
+    end: datetime | None = None
 
 
 def check_credential_status(
@@ -85,6 +89,7 @@ def check_credential_status(
     fetch_status_list: StatusListFetcher,
     verify_list_proofs: Callable[[dict[str, Any]], str | None],
     now: datetime,
+    verified_lists: VerifiedLists | None = None,
 ) -> list[CheckResult]:
     """`credentialStatus`: read each status entry's bit in the issuer's signed status list.
 
@@ -92,6 +97,10 @@ def check_credential_status(
     and made by the credential's issuer, else a reason ("is not signed by ..."). Each
     list is fetched once, only through `fetch_status_list`. An entry whose status cannot
     be determined gives a failed check (see the module docstring).
+
+    With `verified_lists`, and a `verify_list_proofs` that names the keys it trusts
+    (a `trusted` attribute), a list fetched again unchanged is not verified again
+    (`issuer.verify.list_cache`).
     """
     entries = as_list(document.get("credentialStatus"))
     if not entries:
@@ -106,10 +115,18 @@ def check_credential_status(
     lists: dict[tuple[str, str], _StatusList] = {}
     credential_issuer = issuer_id(document)
     results = []
+    trusted = getattr(verify_list_proofs, "trusted", None)
+    cache = verified_lists if trusted is not None else None
     for entry in entries:
         results.append(
             _check_one_status(
-                entry, credential_issuer, lists, fetch_status_list, verify_list_proofs, now
+                entry,
+                credential_issuer,
+                lists,
+                fetch_status_list,
+                verify_list_proofs,
+                now,
+                None if cache is None else (cache, trusted),
             )
         )
     return results
@@ -162,6 +179,7 @@ def _check_one_status(
     fetch: StatusListFetcher,
     verify_list_proofs: Callable[[dict[str, Any]], str | None],
     now: datetime,
+    cache: tuple[VerifiedLists, Any] | None,
 ) -> CheckResult:
     entry_type = status_entry_type(entry)
     if entry_type is None:
@@ -212,7 +230,7 @@ def _check_one_status(
     key = (url, entry_type)
     if key not in lists:
         lists[key] = _load_list(
-            url, entry_type, entry, credential_issuer, fetch, verify_list_proofs, now
+            url, entry_type, entry, credential_issuer, fetch, verify_list_proofs, now, cache
         )
     status_list = lists[key]
     problem = status_list.problem
@@ -317,16 +335,14 @@ def _load_list(
     fetch: StatusListFetcher,
     verify_list_proofs: Callable[[dict[str, Any]], str | None],
     now: datetime,
+    cache: tuple[VerifiedLists, Any] | None = None,
 ) -> _StatusList:
-    """Fetch, authenticate and decode the list at `url`, or say why it cannot be used."""
-    list_type, subject_type, allow_unprefixed = STATUS_ENTRY_TYPES[entry_type]
-    list_name = _list_name(str(entry.get("statusPurpose", "")))
+    """Fetch, authenticate and decode the list at `url`, or say why it cannot be used.
 
-    def unusable(reason: str, title: str, problem_type: str) -> _StatusList:
-        return _StatusList(
-            problem=_Unusable(f"the issuer's {list_name} {reason}", title, problem_type)
-        )
-
+    With `cache` (the verified lists and the keys `verify_list_proofs` trusts), a usable
+    list is kept, and the same list fetched again is taken from there while `now` is
+    within its validity period; a list that cannot be used is never kept.
+    """
     try:
         list_credential = fetch(url)
     except StatusListNotAllowed as err:
@@ -334,6 +350,40 @@ def _load_list(
     except StatusListUnavailable as err:
         return _StatusList(
             problem=_Unusable(str(err), "Status list unavailable", STATUS_RETRIEVAL_ERROR)
+        )
+    if cache is None:
+        return _use_list(
+            url, entry_type, entry, credential_issuer, list_credential, verify_list_proofs, now
+        )
+    verified_lists, trusted = cache
+    key = (url, entry_type, credential_issuer, trusted, list_digest(list_credential))
+    found = verified_lists.get(key, now)
+    if isinstance(found, _StatusList):
+        return found
+    loaded = _use_list(
+        url, entry_type, entry, credential_issuer, list_credential, verify_list_proofs, now
+    )
+    if loaded.problem is None:
+        verified_lists.put(key, loaded, loaded.start, loaded.end)
+    return loaded
+
+
+def _use_list(
+    url: str,
+    entry_type: str,
+    entry: dict[str, Any],
+    credential_issuer: str | None,
+    list_credential: dict[str, Any],
+    verify_list_proofs: Callable[[dict[str, Any]], str | None],
+    now: datetime,
+) -> _StatusList:
+    """Authenticate and decode a fetched list, or say why it cannot be used."""
+    list_type, subject_type, allow_unprefixed = STATUS_ENTRY_TYPES[entry_type]
+    list_name = _list_name(str(entry.get("statusPurpose", "")))
+
+    def unusable(reason: str, title: str, problem_type: str) -> _StatusList:
+        return _StatusList(
+            problem=_Unusable(f"the issuer's {list_name} {reason}", title, problem_type)
         )
 
     def not_this_list(document: dict[str, Any]) -> _StatusList | None:
@@ -400,4 +450,4 @@ def _load_list(
         )
     except StatusListError as err:
         return unusable(f"is damaged ({err})", "Damaged status list", STATUS_VERIFICATION_ERROR)
-    return _StatusList(bits=bits, purposes=purposes)
+    return _StatusList(bits=bits, purposes=purposes, start=start, end=end)

@@ -25,6 +25,7 @@ class DocumentServer:
 
     def __init__(self) -> None:
         self.documents: dict[str, Any] = {}
+        self.headers: dict[str, dict[str, str]] = {}  # extra response headers, by path
         self.requests: list[str] = []
         self._server: BaseWSGIServer = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
@@ -57,7 +58,11 @@ class DocumentServer:
 
     def _respond(self, path: str) -> Response:
         if path in self.documents:
-            return Response(json.dumps(self.documents[path]), mimetype="application/vc+ld+json")
+            return Response(
+                json.dumps(self.documents[path]),
+                mimetype="application/vc+ld+json",
+                headers=self.headers.get(path, {}),
+            )
         if path == "/slow-start":
             time.sleep(2)
             return Response("{}", mimetype="application/json")

@@ -1,6 +1,9 @@
 """The status list fetchers against a real HTTP server on 127.0.0.1."""
 
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
 
 import pytest
 
@@ -146,3 +149,88 @@ def test_in_process_fetcher_hands_other_urls_to_its_fallback(
 def test_refuse_all_fetches_nothing() -> None:
     with pytest.raises(StatusListNotAllowed):
         refuse_all("https://issuer.example.org/status/1")
+
+
+# --- reusing what was fetched, while it is fresh --------------------------------------------
+
+NOW = datetime.now(UTC)
+
+
+def _fetch_twice(server: DocumentServer, document: dict[str, Any], **headers: str) -> int:
+    """Serve `document` with `headers`, fetch it twice; return how many requests were made."""
+    server.documents["/list"] = document
+    server.headers["/list"] = headers
+    fetch = _fetcher(server)
+    assert fetch(server.url("/list")) == document
+    assert fetch(server.url("/list")) == document
+    return len(server.requests)
+
+
+@pytest.mark.parametrize(
+    ("headers", "requests"),
+    [
+        ({}, 2),  # no validUntil, no ttl, no caching headers: fetched each time
+        ({"Cache-Control": "max-age=60"}, 1),
+        ({"Cache-Control": "public, max-age=60, must-revalidate"}, 1),
+        ({"Cache-Control": "max-age=60", "Age": "60"}, 2),
+        ({"Cache-Control": "max-age=0"}, 2),
+        ({"Cache-Control": "no-store, max-age=60"}, 2),
+        ({"Cache-Control": "no-cache"}, 2),
+        ({"Expires": format_datetime(NOW + timedelta(minutes=5), usegmt=True)}, 1),
+        ({"Expires": format_datetime(NOW - timedelta(minutes=5), usegmt=True)}, 2),
+        ({"Expires": "not a date"}, 2),
+    ],
+)
+def test_fetched_lists_are_reused_as_their_caching_headers_say(
+    document_server: DocumentServer, headers: dict[str, str], requests: int
+) -> None:
+    assert _fetch_twice(document_server, LIST, **headers) == requests
+
+
+def _until(delta: timedelta) -> str:
+    return (NOW + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(
+    ("document", "headers", "requests"),
+    [
+        ({**LIST, "validUntil": _until(timedelta(days=1))}, {}, 1),  # up to max_age
+        ({**LIST, "validUntil": _until(-timedelta(seconds=1))}, {"Cache-Control": "max-age=60"}, 2),
+        ({**LIST, "validUntil": "garbage"}, {"Cache-Control": "max-age=60"}, 2),
+        ({**LIST, "credentialSubject": {"ttl": 60_000}}, {}, 1),
+        ({**LIST, "credentialSubject": {"ttl": 0}}, {}, 2),
+    ],
+)
+def test_a_list_is_never_reused_past_its_validity(
+    document_server: DocumentServer,
+    document: dict[str, Any],
+    headers: dict[str, str],
+    requests: int,
+) -> None:
+    assert _fetch_twice(document_server, document, **headers) == requests
+
+
+def test_reuse_ends_after_max_age_and_then_fails_closed(document_server: DocumentServer) -> None:
+    document_server.documents["/list"] = LIST
+    document_server.headers["/list"] = {"Cache-Control": "max-age=3600"}
+    fetch = _fetcher(document_server, max_age=0.2)
+    url = document_server.url("/list")
+    fetch(url)
+    fetch(url)
+    assert len(document_server.requests) == 1
+    time.sleep(0.3)
+    del document_server.documents["/list"]  # the server no longer has it
+    with pytest.raises(StatusListUnavailable):
+        fetch(url)
+    with pytest.raises(StatusListUnavailable):  # a failure is not kept either
+        fetch(url)
+    assert len(document_server.requests) == 3
+
+
+def test_each_reuse_gets_its_own_copy(document_server: DocumentServer) -> None:
+    document_server.documents["/list"] = LIST
+    document_server.headers["/list"] = {"Cache-Control": "max-age=60"}
+    fetch = _fetcher(document_server)
+    first = fetch(document_server.url("/list"))
+    first["id"] = "changed by a caller"
+    assert fetch(document_server.url("/list")) == LIST
