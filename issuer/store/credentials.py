@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from issuer.store.database import credentials_table, wallets_table
+from issuer.store.database import credentials_table, read_connection, wallets_table
 from issuer.store.errors import AlreadyIssued as AlreadyIssued
 
 
@@ -248,7 +248,7 @@ class CredentialStore:
         if conn is not None:
             row = conn.execute(statement, {"key": key}).first()
         else:
-            with self._engine.connect() as own:
+            with read_connection(self._engine) as own:
                 row = own.execute(statement, {"key": key}).first()
         return _row(row) if row else None
 

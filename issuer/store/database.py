@@ -281,6 +281,14 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         conn.exec_driver_sql("COMMIT")
 
 
+@contextmanager
+def read_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection for a single read statement, in autocommit mode: on PostgreSQL the read
+    is then one round trip, without a BEGIN before it and a ROLLBACK when it is returned."""
+    with engine.connect() as conn:
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database schema up to date (Alembic `upgrade head`)."""
     from alembic import command

@@ -25,7 +25,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from issuer.status.permutation import IndexPermutation
-from issuer.store.database import status_lists_table, status_sets_table, write_transaction
+from issuer.store.database import (
+    read_connection,
+    status_lists_table,
+    status_sets_table,
+    write_transaction,
+)
 
 PURPOSES = ("revocation", "suspension")
 DEFAULT_LIST_LENGTH = 131_072
@@ -182,7 +187,7 @@ class StatusListStore:
     def current_version(self, status_list_id: str) -> tuple[int, datetime] | None:
         """Return the list's version and when its bits last changed (one small read, for
         serving a cached signed document until they change), or None if there is no list."""
-        with self._engine.connect() as conn:
+        with read_connection(self._engine) as conn:
             row = conn.execute(_VERSION, {"id": status_list_id}).first()
         return (row.version, row.updated_at) if row else None
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, insert, select, update
 
-from issuer.store.database import api_tokens_table
+from issuer.store.database import api_tokens_table, read_connection
 
 TOKEN_PREFIX = "ler_"
 
@@ -49,7 +49,7 @@ class TokenStore:
     def authenticate(self, token: str) -> ApiToken | None:
         """Return the live token record matching `token`, or None."""
         table = api_tokens_table
-        with self._engine.connect() as conn:
+        with read_connection(self._engine) as conn:
             row = conn.execute(
                 select(table.c.id, table.c.name, table.c.created_at, table.c.revoked_at).where(
                     table.c.token_sha256 == token_digest(token), table.c.revoked_at.is_(None)

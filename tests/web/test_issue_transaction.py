@@ -3,6 +3,7 @@ signed and stored, and all committed once; a signing error rolls the index back 
 On SQLite and PostgreSQL."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +107,22 @@ def test_a_signing_error_stores_nothing_and_hands_out_no_index(app: Flask) -> No
         != (first["credentialStatus"]["statusListIndex"])
     )
     assert _counts(app)[2] == before[2] + 1
+
+
+def test_a_stored_token_issues_until_it_is_revoked(app: Flask) -> None:
+    client = app.test_client()
+    tokens = app.extensions["issuer"].tokens
+    token, record = tokens.create("load test", now=datetime.now(UTC))
+    issuer = app.extensions["issuer"].identity.did
+    plain = {
+        "@context": [VC2],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "credentialSubject": {"id": "x:1"},
+    }
+    headers = {"Authorization": f"Bearer {token}"}
+    issued = client.post("/credentials/issue", headers=headers, json={"credential": plain})
+    assert issued.status_code == 201
+    assert tokens.revoke(record.id, now=datetime.now(UTC))
+    refused = client.post("/credentials/issue", headers=headers, json={"credential": plain})
+    assert refused.status_code == 401
