@@ -63,6 +63,12 @@ def verify(
             raise click.UsageError("--challenge and --domain apply to presentations only")
         result = verifier.document(document, now=now)
     profile = state.services.skills.profile(result, target=target)
+    if target and not any(entry.target for entry in profile.frameworks):
+        raise click.BadParameter(
+            f"{target!r} names no level of a framework here or in the credentials "
+            "(give FRAMEWORK|LEVEL, e.g. 43-4171.00-v.26.05|proficient)",
+            param_hint="--target",
+        )
     if as_json:
         body = {**result.to_vc_api(), "skills": profile.to_json()}
         click.echo(json.dumps(body, indent=2, ensure_ascii=False))

@@ -264,3 +264,14 @@ def test_cli_verify_json_prints_skills_and_a_target(
     assert "highest complete level: Emerging" in text.output
     assert "target Developing: 0 met, 10 missing" in text.output
     assert "    missing: Multi-line telephone switchboard" in text.output
+
+
+def test_cli_verify_refuses_an_unknown_target(
+    seeded: FlaskClient, run_cli: Cli, tmp_path: Any
+) -> None:
+    path = tmp_path / "vc.json"
+    path.write_text(json.dumps(_award(seeded, statements=["emerging-01"])[0]), encoding="utf-8")
+    result = run_cli("verify", str(path), "--target", f"{FRAMEWORK}|levles")
+    assert result.exit_code == 2
+    assert "names no level of a framework" in result.output
+    assert "Traceback" not in result.output
