@@ -71,7 +71,9 @@ def test_every_page_has_no_axe_violation(
 ) -> None:
     server = live_server
     page = axe_page
-    wallet = issue(server, "--level", "developing", "--name", "Ana")["wallet"]
+    issued = issue(server, "--level", "developing", "--name", "Ana")
+    wallet = issued["wallet"]
+    uuid = issued["credentials"][0]["id"].rsplit("/", 1)[-1]
     pages: dict[str, Any] = {
         "home": "/",
         "verify form": "/verify",
@@ -84,6 +86,7 @@ def test_every_page_has_no_axe_violation(
         "level": f"/frameworks/{FRAMEWORK}/levels/proficient",
         "statement": f"/frameworks/{FRAMEWORK}/statements/emerging-02",
         "not found": "/no-such-page",
+        "credential verification page": f"/credentials/{uuid}/verify",
         "console sign-in": "/issue",
     }
     found: dict[str, list[dict[str, Any]]] = {}
@@ -104,11 +107,12 @@ def test_every_page_has_no_axe_violation(
         "console batches": "/issue/batches",
         "console outbox": "/issue/outbox",
         "console audit": "/issue/audit",
+        "console revoke confirmation": f"/issue/credentials/{uuid}/revoke",
     }.items():
         page.goto(f"{server.url}{path}", wait_until="load")
         found[name] = violations(page)
     assert {name: v for name, v in found.items() if v} == {}
-    assert len(found) == 19
+    assert len(found) == 21
     # axe really runs: an image without alternative text is caught
     page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
     assert "image-alt" in {v["id"] for v in violations(page)}
