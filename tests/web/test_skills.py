@@ -275,3 +275,25 @@ def test_cli_verify_refuses_an_unknown_target(
     assert result.exit_code == 2
     assert "names no level of a framework" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_clr_gives_the_skills_of_the_credentials_it_holds(seeded: FlaskClient) -> None:
+    response = seeded.post(
+        "/awards",
+        json={
+            "framework": FRAMEWORK,
+            "recipient": {"email": "ana@example.org"},
+            "level": "Emerging",
+        },
+        headers=AUTH,
+    )
+    wallet = response.get_json()["wallet"].removeprefix(BASE_URL)
+    clr = seeded.get(f"{wallet}/clr/{FRAMEWORK}.json").get_json()
+    assert "ClrCredential" in clr["type"]
+    page = seeded.post("/verify", data={"text": json.dumps(clr)}).get_data(as_text=True)
+    assert "Highest complete level</dt><dd><strong>Emerging</strong>" in page
+    presentation = build_presentation([clr], presentation_id="urn:uuid:clr")
+    skills = seeded.post(
+        "/presentations/verify", json={"verifiablePresentation": presentation}
+    ).get_json()["skills"]
+    assert skills[0]["highestCompleteLevel"] == "emerging"
