@@ -33,6 +33,7 @@ from issuer.services.signing import serialize
 from issuer.services.wallet import WalletCredential
 from issuer.store.credentials import StoredCredential
 from issuer.wallet.describe import describe_credential
+from issuer.wallet.grouping import Entry, group_by_level
 from issuer.wallet.sharing import linkedin_add_url, qr_png, qr_svg
 from issuer.web import services
 from issuer.web.apidoc import FORM, CsrfForm, DownloadQuery, Reply, operation, page
@@ -193,7 +194,12 @@ def wallet_help() -> str:
 
 
 @operation(
-    "A learner's credentials, as cards with downloads", tags=["Wallet"], ok=page(), errors=(404,)
+    "A learner's credentials, by framework and level, with downloads",
+    description="Each level is one card with its competency statements folded inside. "
+    "Credentials not in good standing offer only their JSON and verification page.",
+    tags=["Wallet"],
+    ok=page(),
+    errors=(404,),
 )
 @bp.get("/wallet/<wallet_id>")
 def wallet(wallet_id: str) -> str:
@@ -201,10 +207,15 @@ def wallet(wallet_id: str) -> str:
     svc = services()
     items = svc.wallet.credentials(wallet_id, now=_now())
     cards = [_card(item) for item in items]
+    entries = [
+        Entry(card["view"], card, item.stored.framework_id, item.badge.rank)
+        for card, item in zip(cards, items, strict=True)
+    ]
     return render_template(
         "wallet.html",
         wallet_id=wallet_id,
         cards=cards,
+        groups=group_by_level(entries),
         frameworks=svc.wallet.frameworks(items),
         good=sum(1 for item in items if item.state == "active"),
     )
