@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from flask import Flask
 
 from issuer.services.keys import ensure_key
+from issuer.services.warmup import warm_up
 from issuer.settings import Settings
 from issuer.store.sessions import SessionStore
 from issuer.wiring import Services, build_services
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     services = build_services(settings)
     ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="service start")
+    warm_up(services.verifier, now=datetime.now(UTC))  # (once per process)
     app.extensions[EXTENSION_KEY] = services
     app.jinja_env.globals["branding"] = services.branding  # base.html header and footer
 
