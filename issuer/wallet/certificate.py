@@ -13,6 +13,7 @@ readable copy: the signed credential stays the proof, and the certificate says s
 
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -71,9 +72,22 @@ def framework_line(view: CredentialView) -> str | None:
     return view.achievement.framework
 
 
+_COMPLEX_SCRIPTS = (
+    (0x0590, 0x0FFF),  # Hebrew, Arabic, Syriac, Thaana, N'Ko, Indic scripts, Thai, Lao, Tibetan
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xFB1D, 0xFEFC),  # Hebrew and Arabic presentation forms
+)
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether `text` has characters of a script that joins, reorders or runs right to left."""
+    return any(lo <= ord(ch) <= hi for ch in text for lo, hi in _COMPLEX_SCRIPTS)
+
+
 def _qr_png(url: str) -> io.BytesIO:
     out = io.BytesIO()
-    segno.make_qr(url, error="m").save(out, kind="png", scale=10, border=4)
+    segno.make_qr(url, error="m").save(out, kind="png", scale=5, border=4)
     out.seek(0)
     return out
 
@@ -109,7 +123,8 @@ class _Document(FPDF):
                 self.add_font(name, "B", str(face.bold), collection_font_number=face.index)
             names.append(name)
         self.set_fallback_fonts(names[1:], exact_match=False)
-        self.set_text_shaping(True)  # HarfBuzz: joining scripts, right-to-left runs
+        if needs_shaping(text):  # HarfBuzz: joining scripts, right-to-left runs (and slower)
+            self.set_text_shaping(True)
         return names[0]
 
     def text_of(self, value: str) -> str:
@@ -293,6 +308,7 @@ def record_pdf(
     for item, view in zip(items, views, strict=True):
         groups.setdefault(framework_line(view) or "Other credentials", []).append((item, view))
     for framework, members in groups.items():
+        members.sort(key=lambda pair: _level_order(pair[1]))
         pdf.ln(5)
         if pdf.will_page_break(40):
             pdf.add_page()
@@ -303,6 +319,16 @@ def record_pdf(
         for item, view in members:
             _record_entry(pdf, item, view)
     return bytes(pdf.output())
+
+
+_RANK = re.compile(r"\(level (\d+) of \d+\)")
+
+
+def _level_order(view: CredentialView) -> tuple[int, int]:
+    """Sort key: by level rank (none last), each level's own credential before its statements."""
+    match = _RANK.search(view.achievement.level or "")
+    rank = int(match.group(1)) if match else 1_000
+    return rank, 0 if view.achievement.kind == "level" else 1
 
 
 def _record_entry(pdf: _Document, item: Certified, view: CredentialView) -> None:
