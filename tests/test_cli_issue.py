@@ -92,3 +92,14 @@ def test_the_cli_refuses_an_invalid_email_or_did_like_the_api(
     assert body["detail"] == "Enter an email address like ana@example.org."
     assert body["errors"][0]["loc"] == ["recipient", "email"]
     assert "pattern" not in body["detail"]
+
+
+def test_revoke_records_the_reason_given(run_cli: Cli, client: FlaskClient) -> None:
+    assert run_cli("init").exit_code == 0
+    credential = _issue(run_cli, "--level", "Emerging", "--email", "sam@example.org")
+    url = credential["credentials"][0]["id"]
+    result = run_cli("revoke", url, "--reason", "Assessment withdrawn")
+    assert result.exit_code == 0 and "revoked" in result.output
+    events = client.get("/audit?action=revoke", headers=AUTH).get_json()["events"]
+    assert events[0]["subject"] == url
+    assert events[0]["detail"]["reason"] == "Assessment withdrawn"
