@@ -300,7 +300,9 @@ def console_submit() -> BaseResponse | tuple[str, int] | str:
         roster, body, source, text = _read_roster_text()
     except (BadRequest, InvalidInput) as err:
         detail = err.description if isinstance(err, BadRequest) else str(err)
-        return _page(error=f"The roster could not be read: {detail}"), 422
+        upload = request.files.get("roster")
+        named = f"{upload.filename}: {detail}" if upload and upload.filename else detail
+        return _page(error=f"The roster could not be read: {detail}", roster_error=named), 422
     options = BatchOptions(replace=body.replace, notify=body.notify)
     svc = services()
     if body.dry_run:

@@ -120,6 +120,12 @@ def test_a_spreadsheet_file_is_told_to_be_saved_as_csv_utf8(
     response = _post(client, csrf, XLSX, name="cohort.xlsx", dryRun="yes")
     assert response.status_code == 422
     assert "CSV UTF-8" in response.get_data(as_text=True)
+    assert re.search(
+        r'<p class="field-error" id="roster-error">cohort.xlsx: is an Excel or OpenDocument '
+        r"spreadsheet \(.xlsx, .ods\), not CSV: .*CSV UTF-8",
+        response.get_data(as_text=True),
+    )
+    assert 'aria-describedby="roster-error" aria-invalid="true"' in response.get_data(as_text=True)
     api = client.post(
         "/batches",
         data=XLSX,
