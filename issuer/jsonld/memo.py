@@ -50,7 +50,7 @@ MAX_RESOLVED = 512
 MAX_PROCESSED = 1024
 MAX_EXPANDED = 512
 MAX_DOCUMENTS = 256
-MAX_TEMPLATES = 256
+MAX_TEMPLATES = 512  # a level credential's template is about 60-140 KiB
 
 
 class LockedLRU(LRUCache[Hashable, Any]):
@@ -136,6 +136,7 @@ class ProcessingMemo:
         self.shapes_seen = LockedLRU(4 * MAX_TEMPLATES)
         self.context_info = LockedLRU(MAX_RESOLVED)  # issuer.jsonld.template, by @context values
         self.hits = {"contexts": 0, "expansions": 0, "templates": 0}
+        self.last_template: tuple[Any, Any] | None = None  # (shape key, template) last found
 
     def load(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         """Load `url` through the loader once; its objects become owned (never mutated)."""

@@ -114,6 +114,11 @@ def lookup(document: Any, memo: ProcessingMemo) -> tuple[Template | None, list[s
         key = (verbatim(document.get("@context")), shape.key)
     except (NotJson, RecursionError, TypeError):
         return None, []
+    last = memo.last_template  # documents of one shape often come one after another
+    if last is not None and last[0] == key:
+        template = last[1]
+        memo.hits["templates"] += 1
+        return (template, shape.leaves) if template.fits(shape.leaves) else (None, shape.leaves)
     template = memo.templates.get(key, False)
     if template is False:
         if not memo.shapes_seen.get(key):  # like subtrees, from a shape's second occurrence on
@@ -125,6 +130,7 @@ def lookup(document: Any, memo: ProcessingMemo) -> tuple[Template | None, list[s
         memo.hits["templates"] += 1
     if template is None or not template.fits(shape.leaves):
         return None, shape.leaves
+    memo.last_template = (key, template)
     return template, shape.leaves
 
 
