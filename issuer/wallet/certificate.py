@@ -21,6 +21,7 @@ from typing import Any
 
 import segno
 from fpdf import FPDF, XPos, YPos
+from PIL import Image
 
 from issuer.model.branding import Branding
 from issuer.wallet.describe import CredentialView, describe_credential
@@ -165,8 +166,18 @@ def _header(pdf: _Document, branding: Branding) -> None:
     top = pdf.get_y()
     left = pdf.l_margin
     if branding.logo and branding.logo_type:
-        pdf.image(io.BytesIO(branding.logo), x=left, y=top, h=16, alt_text=branding.name)
-        left += 22
+        with Image.open(io.BytesIO(branding.logo)) as logo:
+            ratio = logo.width / max(logo.height, 1)
+        width = min(16 * ratio, 60.0)  # 16 mm high, at most 60 mm wide
+        pdf.image(
+            io.BytesIO(branding.logo),
+            x=left,
+            y=top,
+            w=width,
+            h=width / ratio,
+            alt_text=branding.name,
+        )
+        left += width + 6
     pdf.set_xy(left, top)
     pdf.use(14, bold=True)
     pdf.cell(0, 7, pdf.text_of(branding.name), new_x=XPos.LEFT, new_y=YPos.NEXT)
