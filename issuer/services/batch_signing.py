@@ -9,6 +9,7 @@ the pool's start-up.
         future = pool.submit(sign_chunk, context, specs, slots)   # -> list[Signed]
 """
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -155,9 +156,16 @@ def signing_pool(ref: SignerRef, *, workers: int) -> Iterator[Executor]:
     if workers <= 0:
         yield InlineExecutor(ref.load())
         return
+    context = _start_method()
+    forked = context.get_start_method() == "fork"
+    if forked:
+        # Forked workers share this process's pages (a planned roster of a million rows is
+        # about 1 GB) until something writes to them; frozen objects are left alone by the
+        # garbage collector, so its passes in the workers do not copy them all.
+        gc.freeze()
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_start_method(),
+        mp_context=context,
         initializer=_load_signer,
         initargs=(ref,),
     )
@@ -165,6 +173,8 @@ def signing_pool(ref: SignerRef, *, workers: int) -> Iterator[Executor]:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if forked:
+            gc.unfreeze()
 
 
 class PoolSigning:
