@@ -16,9 +16,10 @@ Printed per run: wall time (check phase, issue phase, total), credentials/s, the
 of the main process and of the signing processes (which, unlike wall time, other load on
 the machine does not inflate much), the peak RSS of the main process and of the largest
 signing process (forked: its RSS counts the pages it still shares with the main process),
-and the load average before and after. Then, per database, the growth between sizes (wall time and main CPU per credential at the larger size over the
-smaller: 1.00 is linear), the speed-up of a second signing process when more than one
-count is given, and last, as a ceiling, composing and signing alone (no database) in the
+and the load average before and after. Then, per database, the growth between sizes
+(wall time and main CPU per credential at the larger size over the smaller: 1.00 is
+linear), the speed-up of a second signing process when more than one count is given, and
+last, as a ceiling, composing and signing alone (no database) in the
 same worker processes. `--million` adds a 1,000,000-row run (minutes; it lifts the roster
 limit of 100,000 rows for that run only).
 """
