@@ -1,8 +1,8 @@
 """Open-loop HTTP load: the service under gunicorn, requests sent at a fixed rate.
 
     .venv/bin/python benchmarks/http_load.py [--rate 100] [--duration 20] [--workers 2]
-        [--databases sqlite,postgresql] [--scenarios issue,verify-own,verify-foreign,
-        status-list,status-list-304] [--no-status]
+        [--databases sqlite,postgresql] [--scenarios floor,issue,verify-own,verify-foreign,
+        status-list,status-list-304] [--no-status] [--profile LINES] [--keep]
 
 For each database (a fresh SQLite file in a temporary folder, or a new PostgreSQL database
 on the local server, dropped afterwards) it runs `ler-issuer init` and starts
@@ -17,15 +17,19 @@ requests at `--rate` per second for `--duration` seconds:
 - `verify-foreign`: `POST /credentials/verify` of credentials signed by another did:key
   issuer (a single-object `proof`, as the JS stack writes it);
 - `status-list`: `GET /status-lists/revocation-1`;
-- `status-list-304`: the same with `If-None-Match` of the last ETag (a verifier's cache).
+- `status-list-304`: the same with `If-None-Match` of the last ETag (a verifier's cache);
+- `floor`: `GET` of a page that does not exist (404, no database): what gunicorn and Flask
+  cost per request on this machine, the floor under every other figure.
 
 Open loop: request i is due at start + i/rate whatever happened to the earlier ones, and
 its latency counts from when it was due, so time spent queueing (in the client, the
 listen backlog or a busy worker) is in the figures. Each request is its own connection
 (gunicorn's sync workers close every connection). Printed per scenario: p50, p95, p99 and
 max latency, errors (non-2xx/304 answers, timeouts) by kind, the achieved rate, and the
-CPU time the gunicorn processes spent per request (from /proc/<pid>/stat before and
-after; for PostgreSQL, its server processes serving the benchmark's database too). CPU
+CPU time the gunicorn processes spent per request (from /proc/<pid>/stat before, and
+after the service has answered every queued request, so an overloaded scenario does not
+spill into the next; for PostgreSQL, its server processes serving the benchmark's
+database too). CPU
 time is the stable figure on a busy machine; the machine's load average and how busy its
 cores were during each scenario are printed beside it.
 """
@@ -59,7 +63,7 @@ from issuer.proofs import add_proof
 
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TOKEN = "http-load-benchmark-token"
-SCENARIOS = ("issue", "verify-own", "verify-foreign", "status-list", "status-list-304")
+SCENARIOS = ("floor", "issue", "verify-own", "verify-foreign", "status-list", "status-list-304")
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -427,6 +431,7 @@ def prepare(service: Service, count: int, status: bool) -> dict[str, list[Reques
     first = asyncio.run(request(port, "GET", list_path))
     etag = first.headers.get("etag", '"none"')
     plans = {
+        "floor": [Request("GET", "/no-such-page", expect=(404,)) for _ in range(count)],
         "issue": [_issue_request(service.issuer_did, 1000 + n, status) for n in range(count)],
         "verify-own": [_verify_request(own[n % len(own)]) for n in range(count)],
         "verify-foreign": [_verify_request(foreign[n % len(foreign)]) for n in range(count)],
@@ -491,12 +496,25 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def drain(port: int, limit: float = 300.0) -> None:
+    """Wait until the service answers a request at once (its queue is empty), at most `limit` s."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        start = time.monotonic()
+        answer = asyncio.run(request(port, "GET", "/status-lists/none"))
+        if answer.status and time.monotonic() - start < 0.5:
+            return
+
+
 def run_scenario(service: Service, name: str, items: list[Request], rate: float) -> str:
     """Run one scenario and return its line of figures."""
     before = sample_cpu(service)
     outcome = asyncio.run(open_loop(service.port, items, rate))
+    drain(service.port)  # requests given up on are still queued: let the workers finish them
     after = sample_cpu(service)
-    ms = [1000 * x for x in outcome.latencies] or [0.0]
+    if not outcome.latencies:
+        return f"{name:<16} no answer within {TIMEOUT:g} s ({outcome.sent} sent)"
+    ms = [1000 * x for x in outcome.latencies]
     workers = sum(after.workers.get(p, 0) - s for p, s in before.workers.items())
     database = sum(v - before.database.get(p, 0.0) for p, v in after.database.items())
     master = after.master - before.master
@@ -520,7 +538,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per scenario")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--databases", default="sqlite", help="sqlite,postgresql")
-    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help=", ".join(SCENARIOS))
     parser.add_argument(
         "--no-status", action="store_true", help="issue without options.credentialStatus"
     )
