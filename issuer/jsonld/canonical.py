@@ -28,7 +28,7 @@ from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import ProcessingMemo, json_copy, memo_for
 from issuer.jsonld.processor import Processor
 from issuer.jsonld.safe import SafeProcessor
-from issuer.jsonld.template import lookup
+from issuer.jsonld.template import Template, lookup
 
 
 def processor_for(memo: ProcessingMemo) -> Processor | SafeProcessor:
@@ -60,17 +60,21 @@ def expand(document: dict[str, Any], *, loader: DocumentLoader | None = None) ->
         return json_copy(processor.expand(document, processor.options()))  # type: ignore[no-any-return]
 
 
-def check_terms(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> None:
+def check_terms(
+    document: dict[str, Any], *, loader: DocumentLoader | None = None
+) -> tuple[Template | None, list[str]]:
     """Raise as `expand` would (`UndefinedTerm`, `ContextNotAvailable`, `InvalidInput`), or return.
 
     A document whose shape has a template (`issuer.jsonld.template`) passed
     these checks through its probe; any other document is expanded in full.
+    Returns that template and the document's leaves, or `(None, [])`.
     """
     if fast_path_enabled():
-        template, _ = lookup(document, memo_for(loader or document_loader()))
+        template, leaves = lookup(document, memo_for(loader or document_loader()))
         if template is not None:
-            return
+            return template, leaves
     expand(document, loader=loader)
+    return None, []
 
 
 @contextmanager

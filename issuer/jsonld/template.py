@@ -56,13 +56,17 @@ class _Rejected(Exception):
 class Template:
     """What every document of one shape expands to, with the leaves left out."""
 
-    __slots__ = ("id_slots", "plan", "quads", "terms")
+    __slots__ = ("id_slots", "jcs", "plan", "probe", "quads", "terms")
 
-    def __init__(self, terms: frozenset[str], id_slots: tuple[int, ...], quads: Any) -> None:
+    def __init__(
+        self, terms: frozenset[str], id_slots: tuple[int, ...], quads: Any, probe: Any = None
+    ) -> None:
         self.terms = terms
         self.id_slots = id_slots
         self.quads = quads
         self.plan = FillPlan(quads) if quads is not None else None
+        self.probe = probe  # the document with leaf i replaced by sentinel i (never expanded)
+        self.jcs: Any = None  # `issuer.proofs.jcs`'s fill plan for this shape, made on first use
 
     def fits(self, leaves: list[str]) -> bool:
         """Whether `_expand_iri` returns each leaf that lands in `@id` unchanged (see above)."""
@@ -157,7 +161,7 @@ def _build(document: dict[str, Any], shape: Shape, hints: Hints, memo: Processin
         quads = _quad_template(expanded, {s: i for i, s in enumerate(sentinels)})
     except (Unsupported, _Rejected):
         quads = None
-    return Template(terms, id_slots, quads)
+    return Template(terms, id_slots, quads, probe_of(document, hints, sentinels))
 
 
 def _landings(expanded: Any, index: dict[str, int], kinds: list[Any]) -> list[str]:

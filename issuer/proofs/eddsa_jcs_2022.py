@@ -39,8 +39,13 @@ def jcs(value: Any) -> bytes:
 
 def canonize(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
     """Return JCS(`document`); raise `UndefinedTerm` for terms its contexts lack."""
-    check_terms(document, loader=loader)
-    return jcs(document)
+    template, leaves = check_terms(document, loader=loader)
+    if template is None:
+        return jcs(document)
+    try:
+        return fast_jcs.dumps_filled(template, leaves, document)
+    except (rfc8785.CanonicalizationError, TypeError, ValueError) as err:
+        raise InvalidInput(f"the document cannot be canonicalized as JSON: {err}") from err
 
 
 def canonize_proof_config(

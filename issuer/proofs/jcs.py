@@ -22,9 +22,19 @@ encoding) when:
 
 `tests/unit/proofs/test_fast_path.py` compares both over many documents,
 adversarial keys and strings included.
+
+`dumps_filled(template, leaves, document)` gives the same bytes for a document
+with a per-shape template (`issuer.jsonld.template`): documents of one shape
+differ only in their leaves (strings), so whether they are in the domain above
+is decided once, on the shape's probe, and the encoder's output is the probe's
+with each sentinel's JSON string replaced by the leaf's (`json` writes a
+string the same way wherever it is, and sorts members by their keys alone).
+A plan is made only when each sentinel is found exactly once and no other
+text holds the sentinels' mark.
 """
 
 import json
+import re
 from typing import Any
 
 import rfc8785
@@ -57,6 +67,46 @@ def _plain(value: Any) -> bool:
         else:
             return False
     return True
+
+
+_encode_string = json.encoder.encode_basestring
+_SENTINEL = re.compile('"(?:x-probe://)?\ue000([0-9]+)\ue000"')
+_MARK = "\ue000"
+_NO_PLAN = (None, ())
+
+
+def _plan(probe: Any, count: int) -> tuple[Any, tuple[int, ...]]:
+    """Return the probe's encoding split around its sentinels, and their slots in output order."""
+    if probe is None or not _plain(probe):
+        return _NO_PLAN
+    try:
+        text = _encode(probe)
+    except (TypeError, ValueError):
+        return _NO_PLAN
+    parts = _SENTINEL.split(text)
+    pieces, slots = tuple(parts[0::2]), tuple(int(n) for n in parts[1::2])
+    if sorted(slots) != list(range(count)) or any(_MARK in piece for piece in pieces):
+        return _NO_PLAN
+    return pieces, slots
+
+
+def dumps_filled(template: Any, leaves: list[str], document: Any) -> bytes:
+    """Return `dumps(document)`, where `template` is its shape's and `leaves` its leaves."""
+    plan = template.jcs
+    if plan is None:
+        plan = template.jcs = _plan(template.probe, len(leaves))
+    pieces, slots = plan
+    if pieces is None:
+        return dumps(document)
+    encode = _encode_string
+    out = [pieces[0]]
+    for slot, piece in zip(slots, pieces[1:], strict=True):
+        out.append(encode(leaves[slot]))
+        out.append(piece)
+    try:
+        return "".join(out).encode("utf-8")
+    except UnicodeEncodeError:
+        return rfc8785.dumps(document)
 
 
 def dumps(value: Any) -> bytes:

@@ -27,6 +27,7 @@ from issuer.jsonld.canonical import canonicalize
 from issuer.jsonld.loader import document_loader
 from issuer.jsonld.memo import memo_for
 from issuer.jsonld.reference import normalize_plain
+from issuer.jsonld.template import lookup
 from issuer.keys.did import did_key_for
 from issuer.keys.ed25519 import KeyPair
 from issuer.keys.multibase import encode_base58btc
@@ -35,7 +36,7 @@ from issuer.model.achievement import Image, Profile
 from issuer.model.base import OB_EXTENSIONS_CONTEXT
 from issuer.model.credential import Evidence
 from issuer.model.framework import FrameworkExport
-from issuer.proofs import add_proof
+from issuer.proofs import add_proof, eddsa_jcs_2022
 from issuer.proofs.proof_config import canonical_proof_config
 from tests.factories import SEED_FILES, make_export, non_ascii_export, seven_level_export
 
@@ -224,3 +225,56 @@ def test_threads_get_the_same_results() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(canonicalize, sample * 2))
     assert results == expected * 2
+
+
+_JCS_SUFFIXES = [
+    "",
+    '"quoted" back\\slash',
+    "\ue0001\ue000 x-probe://\ue0000\ue000",
+    '"x-probe://\ue0002\ue000"',
+    "\n\t\x01\x1f\x7f \u2028\u2029 é 🎉 \U0001f600",
+    "\ud800",
+]
+
+
+def _with_suffix(value: Any, suffix: str, key: str = "") -> Any:
+    """`value` with `suffix` appended to each string a shape makes a leaf (shape kept)."""
+    if isinstance(value, dict):
+        return {
+            k: v if k.startswith("@") or k == "type" else _with_suffix(v, suffix, k)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_with_suffix(item, suffix, key) for item in value]
+    if isinstance(value, str):
+        return value + suffix
+    return value
+
+
+def _jcs_or_error(canonize: Any, document: dict[str, Any]) -> Any:
+    try:
+        return canonize(document)
+    except Exception as err:  # both sides must fail alike on a lone surrogate
+        return type(err).__name__
+
+
+def test_jcs_from_shape_templates_equals_rfc8785() -> None:
+    memo = memo_for(document_loader())
+    before = memo.hits["templates"]
+    filled = 0
+    for n in range(0, COUNT, 3):
+        for suffix in _JCS_SUFFIXES:
+            document = _with_suffix(CREDENTIALS[n], suffix)
+            for _ in range(2):  # a shape's template is made on its second sight
+                ours = _jcs_or_error(lambda d: eddsa_jcs_2022.canonize(d, None), document)
+                plain = _jcs_or_error(rfc8785.dumps, document)
+                assert (ours == plain) or (isinstance(ours, str) and isinstance(plain, str)), (
+                    n,
+                    suffix,
+                )
+            template, _ = lookup(document, memo)
+            filled += (
+                template is not None and template.jcs is not None and template.jcs[0] is not None
+            )
+    assert memo.hits["templates"] > before
+    assert filled > COUNT // 3
