@@ -79,6 +79,7 @@ class FillPlan:
                 self._slotted(subject, predicate, obj, slots)
                 changing.update(t for t in (subject, obj) if type(t) is int)
         self.fixed_lines = sorted(fixed_lines)
+        self._rows_of_checked()
         self.first_degree = {n: lines for n, lines in first_degree.items() if n in changing}
         self.hashes: dict[int, str] = {}
         self.unencodable = False
@@ -132,7 +133,9 @@ class FillPlan:
         ]
         object_nodes = [("<" + leaves[at] + ">" + pre, node) for at, pre, node in self.object_nodes]
         pairs: list[tuple[int, str, int]] = []
-        if self.checked:
+        if self.checked and not self._checked_distinct(
+            leaves, output, subject_nodes, object_nodes, pairs
+        ):
             self._checked(leaves, output, subject_nodes, object_nodes, pairs)
         first_degree = {node: list(lines) for node, lines in self.first_degree.items()}
         for node, rest in subject_nodes:
@@ -159,6 +162,65 @@ class FillPlan:
         output += self.fixed_lines
         output.sort()
         return "".join(output)
+
+    def _rows_of_checked(self) -> None:
+        """Flatten the checked triples for `_checked_distinct`, with their indexes by kind."""
+        self.rows: list[tuple[Any, int, str, Any, int, Any, Any, Any]] = []
+        self.by_kind: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        for n, (subject, predicate, obj, key, slots) in enumerate(self.checked):
+            at, slot, suffix, prefix = slots if slots is not None else (None, None, None, None)
+            self.rows.append(
+                (
+                    subject,
+                    -1 if at is None else at,
+                    " " + predicate + " ",
+                    obj,
+                    -1 if slot is None else slot,
+                    suffix,
+                    key,
+                    prefix,
+                )
+            )
+            node_subject, node_object = type(subject) is int, type(obj) is int
+            self.by_kind[2 * node_subject + node_object].append(n)
+
+    def _checked_distinct(
+        self,
+        leaves: list[str],
+        output: list[str],
+        subject_nodes: list[tuple[int, str]],
+        object_nodes: list[tuple[str, int]],
+        pairs: list[tuple[int, str, int]],
+    ) -> bool:
+        """`_checked` when the filled triples are all different (the usual case), else False.
+
+        Fills every checked triple at once; if two have equal (subject, predicate,
+        object key), nothing is filed and the caller runs `_checked`.
+        """
+        esc = _escape
+        filled: list[tuple[Any, str, Any, Any]] = [
+            (
+                subject if at < 0 else "<" + leaves[at] + ">",
+                middle,
+                obj
+                if slot < 0
+                else "<" + leaves[slot] + ">"
+                if suffix is None
+                else '"' + esc(leaves[slot]) + '"' + suffix,
+                key if slot < 0 else (*prefix, leaves[slot]),
+            )
+            for subject, at, middle, obj, slot, suffix, key, prefix in self.rows
+        ]
+        if len({(s, m, k) for s, m, _, k in filled}) != len(filled):
+            return False
+        lines, object_node, subject_node, pair = self.by_kind
+        output += [filled[n][0] + filled[n][1] + filled[n][2] + " .\n" for n in lines]
+        subject_nodes += [
+            (filled[n][0], filled[n][1] + filled[n][2] + " .\n") for n in subject_node
+        ]
+        object_nodes += [(filled[n][0] + filled[n][1], filled[n][2]) for n in object_node]
+        pairs += [(filled[n][0], filled[n][1], filled[n][2]) for n in pair]
+        return True
 
     def _checked(
         self,
