@@ -119,8 +119,17 @@ def shape_of(document: dict[str, Any], hints: Hints) -> Shape:
                     if key == "@context":
                         contexts.append(item)
                     append(verbatim(item))
-                elif type(item) is str:  # the common case, without a call to walk
-                    append(string(item, key in ids))
+                elif type(item) is str:  # the common case, `string` written in place
+                    if ":" in item and iri(item):
+                        leaves.append(item)
+                        kinds.append(IRI)
+                        append(IRI)
+                    elif key in ids:
+                        append(item)
+                    else:
+                        leaves.append(item)
+                        kinds.append(STR)
+                        append(STR)
                 else:
                     append(walk(item, key in ids))
             return tuple(items)
