@@ -4,9 +4,17 @@ A suite names itself, the proof `type` that carries it, how it canonicalizes
 the document and the proof configuration, its hash, and its signature check
 (Digital Bazaar's `{name, canonize, createVerifier, requiredAlgorithm}`).
 The table of suites is `issuer.proofs.suites`.
+
+A suite whose proof configuration depends on the document only through its
+`@context` (`config_from_context`) remembers the configuration's hash per
+loader, keyed by the exact JSON of the options and of that `@context`
+(`issuer.jsonld.shape.verbatim`): signing a batch repeats one configuration
+per second. Only successes are remembered; off with the JSON-LD fast path.
 """
 
 import hashlib
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +23,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from issuer.errors import ProofError
-from issuer.jsonld.loader import DocumentLoader
+from issuer.jsonld.fast import fast_path_enabled
+from issuer.jsonld.loader import DocumentLoader, document_loader
+from issuer.jsonld.memo import LockedLRU
+from issuer.jsonld.shape import NotJson, verbatim
 from issuer.model.spec import DATA_INTEGRITY_PROOF
 
 Document = dict[str, Any]
@@ -49,13 +60,35 @@ class Cryptosuite:
     hash: Callable[[bytes], bytes] = sha256
     signs: bool = True
     required_algorithm: str = "Ed25519"
+    config_from_context: bool = False
 
     def create_verify_data(
         self, document: Document, options: Document, *, loader: DocumentLoader | None = None
     ) -> bytes:
         """Return hash(canonical proof configuration) || hash(canonical document)."""
-        config = self.canonize_proof_config(document, options, loader)
-        return self.hash(config) + self.hash(self.canonize(document, loader))
+        return self.hash_proof_config(document, options, loader) + self.hash(
+            self.canonize(document, loader)
+        )
+
+    def hash_proof_config(
+        self, document: Document, options: Document, loader: DocumentLoader | None
+    ) -> bytes:
+        """Return hash(canonical proof configuration), remembered when that is safe (above)."""
+        cache = key = None
+        if self.config_from_context and fast_path_enabled():
+            cache = _cache_for(loader or document_loader())
+            try:
+                key = (self.name, verbatim(options), verbatim(document.get("@context")))
+            except (NotJson, RecursionError):
+                cache = None
+            if cache is not None:
+                found = cache.get(key)
+                if found is not None:
+                    return found  # type: ignore[no-any-return]
+        digest = self.hash(self.canonize_proof_config(document, options, loader))
+        if cache is not None:
+            cache[key] = digest
+        return digest
 
     def verify(self, public_key: Ed25519PublicKey, signature: bytes, data: bytes) -> None:
         """Raise `ProofError` unless `signature` is `public_key`'s over `data`."""
@@ -63,3 +96,19 @@ class Cryptosuite:
             public_key.verify(signature, data)
         except InvalidSignature:
             raise ProofError("the signature does not verify") from None
+
+
+MAX_CONFIGS = 256
+_caches: "weakref.WeakKeyDictionary[Any, LockedLRU]" = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache_for(loader: DocumentLoader) -> LockedLRU | None:
+    with _caches_lock:
+        try:
+            cache = _caches.get(loader)
+            if cache is None:
+                cache = _caches[loader] = LockedLRU(MAX_CONFIGS)
+        except TypeError:
+            return None
+        return cache

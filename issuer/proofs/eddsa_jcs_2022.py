@@ -62,7 +62,9 @@ def canonize_proof_config(
     return jcs(config)
 
 
-cryptosuite = Cryptosuite(NAME, canonize, canonize_proof_config, configure=proof_options)
+cryptosuite = Cryptosuite(
+    NAME, canonize, canonize_proof_config, configure=proof_options, config_from_context=True
+)
 
 
 def hash_data(

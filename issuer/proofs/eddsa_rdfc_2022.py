@@ -37,7 +37,7 @@ def canonize_proof_config(
     return canonical_proof_config(proof_configuration(document, options), loader=loader).encode()
 
 
-cryptosuite = Cryptosuite(NAME, canonize, canonize_proof_config)
+cryptosuite = Cryptosuite(NAME, canonize, canonize_proof_config, config_from_context=True)
 legacy = replace(cryptosuite, name=LEGACY_NAME, signs=False)
 
 

@@ -20,6 +20,7 @@ import pytest
 import rfc8785
 
 from issuer.credentials.compose import Recipient, compose_credential
+from issuer.errors import ProofError
 from issuer.frameworks.loader import read_export
 from issuer.frameworks.mapping import FrameworkUrls, achieved_level_result, map_framework
 from issuer.frameworks.structure import Framework, index_framework
@@ -36,7 +37,7 @@ from issuer.model.achievement import Image, Profile
 from issuer.model.base import OB_EXTENSIONS_CONTEXT
 from issuer.model.credential import Evidence
 from issuer.model.framework import FrameworkExport
-from issuer.proofs import add_proof, eddsa_jcs_2022
+from issuer.proofs import add_proof, eddsa_jcs_2022, eddsa_rdfc_2022
 from issuer.proofs.proof_config import canonical_proof_config
 from tests.factories import SEED_FILES, make_export, non_ascii_export, seven_level_export
 
@@ -278,3 +279,28 @@ def test_jcs_from_shape_templates_equals_rfc8785() -> None:
             )
     assert memo.hits["templates"] > before
     assert filled > COUNT // 3
+
+
+def test_remembered_proof_configuration_hashes_follow_options_and_context() -> None:
+    first, other = CREDENTIALS[0], CREDENTIALS[1]
+    assert first["@context"][: len(other["@context"])] == other["@context"] != first["@context"]
+    for n in range(0, COUNT, 5):
+        document = CREDENTIALS[n]
+        for suite, plain in (
+            (eddsa_rdfc_2022.cryptosuite, lambda o, d: normalize_plain({**o, **_ctx(d)}).encode()),
+            (eddsa_jcs_2022.cryptosuite, lambda o, d: rfc8785.dumps(o)),
+        ):
+            options = suite.configure(document, _proof_options(n % 2, suite.name))
+            for _ in range(2):  # the second time from the cache
+                expected = hashlib.sha256(plain(options, document)).digest()
+                assert suite.hash_proof_config(document, options, None) == expected, n
+    # the options of a document whose @context the other's does not start with: refused each time
+    options = eddsa_jcs_2022.cryptosuite.configure(first, _proof_options(0, "eddsa-jcs-2022"))
+    eddsa_jcs_2022.cryptosuite.hash_proof_config(first, options, None)
+    for _ in range(2):
+        with pytest.raises(ProofError):
+            eddsa_jcs_2022.cryptosuite.hash_proof_config(other, options, None)
+
+
+def _ctx(document: dict[str, Any]) -> dict[str, Any]:
+    return {"@context": document["@context"]}
