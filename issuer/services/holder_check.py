@@ -15,12 +15,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from issuer.errors import IssuerError
-from issuer.jsonld.view import signed_view
 from issuer.model.credential import IdentityObject
 from issuer.model.spec import as_list
 from issuer.model.verification import VerificationResult
 from issuer.services.skills import leaves
+from issuer.verify.checks.signed import signed_view_or_none
 
 Outcome = Literal["match", "no-match", "no-email", "not-verified"]
 
@@ -36,13 +35,8 @@ class HolderCheck:
 
 def _identities(document: Any) -> list[IdentityObject] | None:
     """Return the email identities the signed view names (None: unreadable)."""
-    if not isinstance(document, dict):
-        return None
-    try:
-        view = signed_view(document)
-    except IssuerError:
-        return None
-    except Exception:  # hostile input must not crash the page
+    view = signed_view_or_none(document)
+    if view is None:
         return None
     found = []
     for subject in as_list(view.get("credentialSubject")):

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from issuer.errors import IssuerError, NotFound
+from issuer.errors import NotFound
 from issuer.frameworks.mapping import FrameworkUrls, framework_name
 from issuer.frameworks.structure import Framework, slugify
-from issuer.jsonld.view import signed_view
 from issuer.model.spec import as_list
 from issuer.model.verification import VerificationResult
 from issuer.services.frameworks import FrameworkCatalog
+from issuer.verify.checks.signed import signed_view_or_none
 from issuer.verify.checks.status_entries import REVOKED, SUSPENDED
 
 OCCUPATION = "ext:ONetSocOccupation"
@@ -243,13 +243,8 @@ def leaves(result: VerificationResult) -> Iterator[VerificationResult]:
 
 def read_claims(document: Any) -> tuple[Claim, ...] | None:
     """Return what the signed view of a credential says of its achievements (None if unreadable)."""
-    if not isinstance(document, dict):
-        return None
-    try:
-        view = signed_view(document)
-    except IssuerError:
-        return None
-    except Exception:  # hostile input must not crash the profile
+    view = signed_view_or_none(document)
+    if view is None:
         return None
     claims = []
     for subject in as_list(view.get("credentialSubject")):

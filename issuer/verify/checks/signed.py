@@ -9,6 +9,17 @@ from issuer.model.verification import CheckResult
 from issuer.verify.checks.common import PARSING_ERROR, _failed, log
 
 
+def signed_view_or_none(document: Any) -> dict[str, Any] | None:
+    """Return the signed view of `document`, or None when it is not an object or cannot be read.
+
+    For readers of credentials that already have their verdict (skills, holder check).
+    """
+    if not isinstance(document, dict):
+        return None
+    view, unreadable = read_signed_view(document)
+    return None if unreadable else view
+
+
 def read_signed_view(
     document: dict[str, Any], loader: DocumentLoader | None = None
 ) -> tuple[dict[str, Any] | None, list[CheckResult]]:
