@@ -301,8 +301,21 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    # A batch inserts into eight indexes of `credentials` at random places (hashed keys):
+    # with SQLite's default 2 MB page cache their pages are read again and again.
+    "PRAGMA cache_size=-65536",  # KiB: up to 64 MiB a connection, filled as pages are read
+    "PRAGMA mmap_size=268435456",  # pages read through the OS cache without a copy
+    # A checkpoint copies the WAL's pages into the database file: once every 64 MiB
+    # rather than every 4 MiB (a 500-credential chunk writes about 3 MiB).
+    "PRAGMA wal_autocheckpoint=16384",
+)
+
+
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
