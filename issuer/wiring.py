@@ -155,7 +155,7 @@ def build_services(settings: Settings) -> Services:
             issuer_profile=issuer_profile,
             signer_ref=signer_ref,
         ),
-        results=BatchResults(planner=planner, credentials=credentials),
+        results=BatchResults(planner=planner, credentials=credentials, batches=batch_store),
         batches=batch_store,
     )
     mail = _mail_service(settings, engine, credentials)

@@ -12,7 +12,7 @@ import click
 from issuer.cli import CliState, pass_state
 from issuer.errors import InvalidInput
 from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
-from issuer.services.batch_results import summary_csv, write_wallets_zip
+from issuer.services.batch_results import summary_lines, write_wallets_zip
 from issuer.services.batches import CHUNK_SIZE, BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import Roster, read_csv
 from issuer.store.batches import StoredBatch
@@ -88,7 +88,7 @@ def issue_batch(
     name = click.format_filename(roster)
     options = BatchOptions(replace=replace, cryptosuite=cryptosuite, notify=notify)
     try:
-        parsed = read_csv(roster.read_bytes())
+        parsed = read_csv(roster)  # read as a stream, once a pass: never held whole
     except InvalidInput as err:
         raise click.ClickException(f"{name}: {err}") from err
     services = state.services
@@ -96,15 +96,9 @@ def issue_batch(
         _dry_run(services, name, parsed, options, as_json)
         return
     services.keys.ensure()
-    plan = services.batches.plan(parsed)
     try:
         batch, resumed = services.batches.submit(
-            parsed,
-            options=options,
-            source_name=roster.name,
-            actor="cli",
-            now=datetime.now(UTC),
-            plan=plan,
+            parsed, options=options, source_name=roster.name, actor="cli", now=datetime.now(UTC)
         )
     except RosterProblems as err:
         raise click.ClickException(f"{name}: {err}") from err
@@ -124,7 +118,6 @@ def issue_batch(
                 workers=workers,
                 chunk_size=chunk_size,
                 progress=update,
-                plan=plan,
             )
     issuing = time.perf_counter() - started
     if batch.status == "finished":
@@ -138,14 +131,14 @@ def _dry_run(
     report: CheckReport = services.batches.check(roster, options)
     for problem in report.problems:
         click.echo(f"{name}: {problem}")
-    failed_rows = len({p.row for p in report.problems})
+    failed_rows = report.failed_rows
     replace = f", {report.to_replace} to replace" if report.to_replace else ""
     summary = (
         f"{name}: {report.rows} rows, {report.credentials} credentials: {report.to_issue} "
         f"to issue{replace}, {report.skipped} to skip as duplicates"
     )
     if report.problems:
-        summary += f"; {len(report.problems)} problems in {failed_rows} rows, nothing issued"
+        summary += f"; {report.problem_count} problems in {failed_rows} rows, nothing issued"
     click.echo(summary, err=as_json)
     if as_json:
         click.echo(
@@ -214,12 +207,13 @@ def _write_results(
 ) -> None:
     if not summary_path and not wallets_path:
         return
-    results = services.batches.results(batch.id)
     base_url = services.settings.base_url
     if summary_path:
-        summary_path.write_text(summary_csv(results, base_url), encoding="utf-8", newline="")
+        with summary_path.open("w", encoding="utf-8", newline="") as text:
+            text.writelines(summary_lines(services.batches.results(batch.id), base_url))
         say(f"summary: {summary_path}")
     if wallets_path:
+        results = list(services.batches.results(batch.id))  # the zip groups rows by learner
         with wallets_path.open("wb") as out:
             for _ in write_wallets_zip(
                 out, results, base_url=base_url, wallets=services.wallet, now=datetime.now(UTC)

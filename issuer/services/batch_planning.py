@@ -3,8 +3,15 @@
 Each roster row names a framework, a learner and what they demonstrated; it becomes the
 same credentials `POST /awards` would issue (one per statement, plus one per complete
 level), each identified by its `dedupe_key` (framework, achievement, recipient).
+
+Planning streams: rows go in one at a time and come out planned, so a roster of any
+length is planned in flat memory. A credential an earlier row already calls for is a
+duplicate (`duplicate_of`); only learners with more than one row can have duplicates, so
+only theirs are remembered (a stored batch finds them with its database, a dry run with a
+fixed-size filter: `repeated_learners`).
 """
 
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +30,7 @@ from issuer.services.awards import (
     selections_for,
 )
 from issuer.services.frameworks import FrameworkCatalog
-from issuer.services.roster import Roster, RosterRow, RowProblem
+from issuer.services.roster import ProblemList, Roster, RosterEntry, RosterRow, RowProblem
 from issuer.store.protocols import CredentialReader
 
 CRYPTOSUITES = SIGNING_SUITES
@@ -35,9 +42,10 @@ class RosterProblems(InvalidInput):
     code = "invalid-roster"
     title = "The roster has problems"
 
-    def __init__(self, problems: list[RowProblem]) -> None:
+    def __init__(self, problems: list[RowProblem], count: int | None = None) -> None:
         self.problems = problems
-        more = len(problems) - 1
+        self.count = len(problems) if count is None else count
+        more = self.count - 1
         suffix = f" (and {more} more: a dry run lists them all)" if more else ""
         super().__init__(f"{problems[0]}{suffix}")
 
@@ -87,24 +95,32 @@ class PlannedCredential:
     """The earlier row that already calls for the same credential, if any."""
 
 
+@dataclass(frozen=True, slots=True)
+class RowPlan:
+    """One roster record planned: the credentials its row calls for (none if it has
+    problems; each with `duplicate_of` when an earlier row calls for it too), its problems."""
+
+    number: int
+    row: RosterRow | None
+    credentials: tuple[PlannedCredential, ...]
+    problems: tuple[RowProblem, ...]
+
+
 @dataclass(frozen=True)
-class Plan:
-    """Every credential of a roster, and the rows' problems (found with the database)."""
+class RosterSummary:
+    """A roster planned through once: its rows, credentials and problems (by row)."""
 
-    rows: list[RosterRow]
-    credentials: list[PlannedCredential]
+    rows: int
+    credentials: int
     problems: list[RowProblem]
-
-    @property
-    def unique(self) -> list[PlannedCredential]:
-        """The credentials to issue, each once (rows with problems left out)."""
-        bad = {p.row for p in self.problems}
-        return [c for c in self.credentials if c.duplicate_of is None and c.row.number not in bad]
+    problem_count: int
+    failed_rows: int
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """What a dry run found: what would be issued, skipped or replaced, and every problem."""
+    """What a dry run found: what would be issued, skipped or replaced, and every problem
+    (the first `LISTED_PROBLEMS` listed; `problem_count` and `failed_rows` count them all)."""
 
     rows: int
     credentials: int
@@ -112,6 +128,49 @@ class CheckReport:
     skipped: int
     to_replace: int
     problems: list[RowProblem]
+    problem_count: int
+    failed_rows: int
+
+
+LEARNER_KEY_LENGTH = 16
+"""Hex digits of the recipient key that name a learner when looking for repeated learners
+(two learners sharing them only cost tracking one more learner: never a wrong answer)."""
+BLOOM_BITS = 1 << 26
+"""Size of the filter a dry run finds repeated learners with (8 MB, however long the roster)."""
+FIND_ACTIVE_CHUNK = 2000
+
+
+def learner_key(row: RosterRow) -> str:
+    """Return the key of the row's learner: rows of different learners never call for the
+    same credential, so only learners with more than one row can have duplicates."""
+    return recipient_key(Recipient(email=row.email, did=row.did))[:LEARNER_KEY_LENGTH]
+
+
+class _Everyone:
+    """Every learner (a batch stored without learner keys tracks all of them)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
+EVERYONE: Container[str] = _Everyone()
+
+
+def repeated_learners(rows: Iterable[RosterRow]) -> set[str]:
+    """Return the keys of the learners that may have more than one row: each that has, and
+    a few that have not (a Bloom filter of fixed size decides, so memory stays flat)."""
+    seen = bytearray(BLOOM_BITS // 8)
+    mask = BLOOM_BITS - 1
+    maybe: set[str] = set()
+    for row in rows:
+        key = recipient_key(Recipient(email=row.email, did=row.did))
+        number = int(key, 16)
+        bits = [(number >> (32 * n)) & mask for n in range(4)]
+        if all(seen[bit >> 3] & (1 << (bit & 7)) for bit in bits):
+            maybe.add(key[:LEARNER_KEY_LENGTH])
+        for bit in bits:
+            seen[bit >> 3] |= 1 << (bit & 7)
+    return maybe
 
 
 class BatchPlanner:
@@ -124,10 +183,12 @@ class BatchPlanner:
         self._catalog = catalog
         self._credentials = credentials
 
-    def plan(self, roster: Roster) -> Plan:
-        """Return every credential the roster calls for, and every problem of every row."""
-        problems = list(roster.problems)
-        bad = {p.row for p in problems}
+    def plan(self, entries: Iterable[RosterEntry], repeated: Container[str]) -> Iterator[RowPlan]:
+        """Yield each record with the credentials its row calls for, and its problems.
+
+        `repeated`: the learner keys (`learner_key`) that may have more than one row; only
+        their credentials are remembered to find duplicates (`duplicate_of`), so planning
+        holds no more than the caches of frameworks and references, whatever the length."""
         frameworks: dict[str, tuple[Framework, FrameworkAchievements] | str] = {}
         level_results: dict[tuple[str, str], Result] = {}
         resolved_refs: dict[
@@ -135,27 +196,33 @@ class BatchPlanner:
         ]
         resolved_refs = {}
         selected: dict[tuple[str, frozenset[str]], list[Selection]] = {}
-        planned: list[PlannedCredential] = []
         first_row: dict[str, int] = {}
-        for row in roster.rows:
-            if not row.framework:
-                continue  # reported by the roster reader
+        for entry in entries:
+            row = entry.row
+            if row is None or not row.framework:  # no framework: reported by the reader
+                yield RowPlan(entry.number, row, (), entry.problems)
+                continue
             resolved = self._framework(frameworks, row.framework)
             if isinstance(resolved, str):
-                problems.append(RowProblem(row.number, resolved))
+                yield RowPlan(
+                    entry.number, row, (), (*entry.problems, RowProblem(row.number, resolved))
+                )
                 continue
             framework, achievements = resolved
             refs = (framework.id, row.statements, row.levels)  # rows of a cohort repeat themselves
             if refs not in resolved_refs:
                 resolved_refs[refs] = resolve_demonstrated(framework, row.statements, row.levels)
             chosen, found = resolved_refs[refs]
-            problems.extend(RowProblem(row.number, message) for message in found)
-            if found or row.number in bad:
+            if found or entry.problems:
+                problems = (*entry.problems, *(RowProblem(row.number, m) for m in found))
+                yield RowPlan(entry.number, row, (), problems)
                 continue
             recipient = recipient_key(Recipient(email=row.email, did=row.did))
+            tracked = recipient[:LEARNER_KEY_LENGTH] in repeated
             chosen_key = (framework.id, frozenset(chosen))
             if chosen_key not in selected:
                 selected[chosen_key] = selections_for(framework, achievements, chosen)
+            planned = []
             for selection in selected[chosen_key]:
                 key = dedupe_key(framework.id, selection.achievement.id, recipient)
                 results: tuple[Result, ...] = ()
@@ -166,6 +233,10 @@ class BatchPlanner:
                             framework, selection.level, self._base_url
                         )
                     results = (level_results[cache_key],)
+                duplicate_of = None
+                if tracked:
+                    duplicate_of = first_row.get(key)
+                    first_row.setdefault(key, row.number)
                 planned.append(
                     PlannedCredential(
                         row=row,
@@ -175,12 +246,10 @@ class BatchPlanner:
                         recipient_key=recipient,
                         dedupe_key=key,
                         results=results,
-                        duplicate_of=first_row.get(key),
+                        duplicate_of=duplicate_of,
                     )
                 )
-                first_row.setdefault(key, row.number)
-        problems.sort(key=lambda p: p.row or 0)
-        return Plan(rows=roster.rows, credentials=planned, problems=problems)
+            yield RowPlan(entry.number, row, tuple(planned), ())
 
     def _framework(
         self, cache: dict[str, tuple[Framework, FrameworkAchievements] | str], reference: str
@@ -194,18 +263,47 @@ class BatchPlanner:
                 cache[reference] = str(err)
         return cache[reference]
 
+    def summarize(self, entries: Iterable[RosterEntry]) -> RosterSummary:
+        """Plan the records through once: count rows and credentials, find every problem."""
+        problems = ProblemList()
+        rows = credentials = 0
+        for planned in self.plan(entries, ()):
+            rows += planned.row is not None
+            credentials += len(planned.credentials)
+            problems.add(planned.problems)
+        return RosterSummary(rows, credentials, problems.listed, problems.count, problems.rows)
+
     def check(self, roster: Roster, options: BatchOptions) -> CheckReport:
-        """Dry run: what the roster would issue, skip and replace; every problem, by row."""
-        plan = self.plan(roster)
-        unique = plan.unique
-        existing = self._credentials.find_active([c.dedupe_key for c in unique])
-        duplicates = sum(1 for c in plan.credentials if c.duplicate_of is not None)
-        already = len(existing)
+        """Dry run: what the roster would issue, skip and replace; every problem, by row.
+
+        Two passes over the roster: one finds the learners with more than one row, one
+        plans; what is issued already is looked up a chunk of credentials at a time."""
+        repeated = repeated_learners(roster.rows())
+        problems = ProblemList()
+        rows = credentials = duplicates = unique = already = 0
+        pending: list[str] = []
+        for planned in self.plan(roster.entries(), repeated):
+            rows += planned.row is not None
+            problems.add(planned.problems)
+            credentials += len(planned.credentials)
+            for credential in planned.credentials:
+                if credential.duplicate_of is not None:
+                    duplicates += 1
+                else:
+                    unique += 1
+                    pending.append(credential.dedupe_key)
+            if len(pending) >= FIND_ACTIVE_CHUNK:
+                already += len(self._credentials.find_active(pending))
+                pending.clear()
+        if pending:
+            already += len(self._credentials.find_active(pending))
         return CheckReport(
-            rows=len(roster.rows),
-            credentials=len(plan.credentials),
-            to_issue=len(unique) if options.replace else len(unique) - already,
+            rows=rows,
+            credentials=credentials,
+            to_issue=unique if options.replace else unique - already,
             skipped=duplicates + (0 if options.replace else already),
             to_replace=already if options.replace else 0,
-            problems=plan.problems,
+            problems=problems.listed,
+            problem_count=problems.count,
+            failed_rows=problems.rows,
         )

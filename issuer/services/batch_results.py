@@ -17,16 +17,17 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any, BinaryIO, Literal, cast
 
 from issuer.frameworks.structure import slugify
-from issuer.services.batch_planning import BatchPlanner, PlannedCredential
-from issuer.services.roster import Roster, RosterRow
+from issuer.services.batch_planning import BatchPlanner
+from issuer.services.roster import RosterEntry, RosterRow
 from issuer.services.wallet import WalletService
-from issuer.store.batches import StoredBatch
+from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.credentials import StoredCredential
 from issuer.store.protocols import CredentialReader
 from issuer.wallet.badge_image import credential_badge, issuer_name
@@ -46,39 +47,45 @@ class RowResult:
     error: str | None = None
 
 
+RESULTS_CHUNK = 500
+"""Rows planned and looked up together when reading a batch's results."""
+
+
 class BatchResults:
     """Each roster row of a batch with the learner's active credentials it called for."""
 
-    def __init__(self, *, planner: BatchPlanner, credentials: CredentialReader) -> None:
+    def __init__(
+        self, *, planner: BatchPlanner, credentials: CredentialReader, batches: BatchStore
+    ) -> None:
         self._planner = planner
         self._credentials = credentials
+        self._batches = batches
 
-    def results(self, batch: StoredBatch, roster: Roster) -> list[RowResult]:
-        """Return each roster row with the learner's active credentials it called for."""
-        batch_id = batch.id
-        plan = self._planner.plan(roster)
-        active = self._credentials.find_active([c.dedupe_key for c in plan.credentials])
-        by_row: dict[int, list[PlannedCredential]] = {}
-        for credential in plan.credentials:
-            by_row.setdefault(credential.row.number, []).append(credential)
+    def results(self, batch: StoredBatch) -> Iterator[RowResult]:
+        """Yield each roster row with the learner's active credentials it called for; the
+        rows are read, planned and looked up `RESULTS_CHUNK` at a time."""
         errors = {e["row"]: e["detail"] for e in batch.errors}
-        errors.update({p.row: p.message for p in plan.problems})
-        out = []
-        for row in plan.rows:
-            found = [
-                active[c.dedupe_key] for c in by_row.get(row.number, []) if c.dedupe_key in active
-            ]
-            wallet = next((c.wallet_id for c in found if c.wallet_id), None)
-            out.append(
-                RowResult(
-                    row=row,
-                    credentials=found,
-                    issued_here=sum(1 for c in found if c.batch_id == batch_id),
-                    wallet_id=wallet,
-                    error=errors.get(row.number),
-                )
+        entries = (
+            RosterEntry(data["number"], RosterRow.from_json(data))
+            for data in self._batches.iter_rows(batch.id)
+        )
+        planned = self._planner.plan(entries, ())
+        while chunk := list(islice(planned, RESULTS_CHUNK)):
+            active = self._credentials.find_active(
+                [c.dedupe_key for plan in chunk for c in plan.credentials]
             )
-        return out
+            for plan in chunk:
+                if plan.row is None:
+                    continue  # a stored batch has rows only
+                found = [active[c.dedupe_key] for c in plan.credentials if c.dedupe_key in active]
+                error = plan.problems[-1].message if plan.problems else errors.get(plan.number)
+                yield RowResult(
+                    row=plan.row,
+                    credentials=found,
+                    issued_here=sum(1 for c in found if c.batch_id == batch.id),
+                    wallet_id=next((c.wallet_id for c in found if c.wallet_id), None),
+                    error=error,
+                )
 
 
 SUMMARY_COLUMNS = (
@@ -118,11 +125,10 @@ def wallet_url(base_url: str, wallet_id: str | None) -> str:
     return f"{base_url}/wallet/{wallet_id}" if wallet_id else ""
 
 
-def summary_csv(results: list[RowResult], base_url: str) -> str:
-    """Return the summary CSV: per roster row, its credentials' URLs and the wallet link.
-
-    Every text cell goes through `spreadsheet_cell`, so roster values cannot become formulas.
-    """
+def summary_lines(results: Iterable[RowResult], base_url: str) -> Iterator[str]:
+    """Yield the summary CSV line by line: per roster row, its credentials' URLs and the
+    wallet link. Every text cell goes through `spreadsheet_cell`, so roster values cannot
+    become formulas."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(SUMMARY_COLUMNS)
@@ -141,7 +147,15 @@ def summary_csv(results: list[RowResult], base_url: str) -> str:
             result.error or "",
         ]
         writer.writerow([spreadsheet_cell(cell) for cell in cells])
-    return out.getvalue()
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def summary_csv(results: Iterable[RowResult], base_url: str) -> str:
+    """Return the whole summary CSV (see `summary_lines`)."""
+    return "".join(summary_lines(results, base_url))
 
 
 @dataclass

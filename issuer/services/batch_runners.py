@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from issuer.services.batch_planning import Plan
 from issuer.services.batch_running import CHUNK_SIZE, ProgressCallback
 from issuer.store.batches import StoredBatch
 
@@ -72,17 +71,10 @@ class InProcessRunner:
         workers: int | None = None,
         chunk_size: int = CHUNK_SIZE,
         progress: ProgressCallback | None = None,
-        plan: Plan | None = None,
     ) -> StoredBatch:
-        """Run (or resume) the batch here, until it finishes; return it (`plan`: its roster's
-        plan, if the caller has it)."""
+        """Run (or resume) the batch here, until it finishes; return it."""
         return self._run(
-            batch_id,
-            actor=actor,
-            workers=workers,
-            chunk_size=chunk_size,
-            progress=progress,
-            plan=plan,
+            batch_id, actor=actor, workers=workers, chunk_size=chunk_size, progress=progress
         )
 
     def _in_thread(self, batch_id: str) -> None:

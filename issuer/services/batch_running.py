@@ -5,18 +5,27 @@ Per chunk, `Issuer.issue_chunks` looks up what is already issued (policy `skip`,
 (`PoolSigning`) and stores the credentials, wallets, audit events and the batch's
 counters in one unit of work. A killed run loses at most the chunks in flight (their
 reserved indices stay unused); running the batch again resumes it: what an earlier run
-of the same batch issued is found and counted as issued, not issued twice.
+of the same batch issued is found and counted as issued, not issued twice. The roster is
+read back from the batch's rows and planned chunk by chunk: memory stays flat however
+long the roster.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 
 from issuer.credentials.compose import Recipient
 from issuer.errors import NotFound
 from issuer.model.achievement import Profile
 from issuer.model.credential import Evidence
-from issuer.services.batch_planning import BatchOptions, BatchPlanner, Plan, PlannedCredential
+from issuer.services.batch_planning import (
+    EVERYONE,
+    BatchOptions,
+    BatchPlanner,
+    PlannedCredential,
+    RowPlan,
+)
 from issuer.services.batch_signing import (
     CredentialSpec,
     PoolSigning,
@@ -25,7 +34,7 @@ from issuer.services.batch_signing import (
     signing_pool,
 )
 from issuer.services.issuing import Draft, IssuedRecord, Issuer
-from issuer.services.roster import Roster, RosterRow
+from issuer.services.roster import RosterEntry, RosterRow
 from issuer.services.signing import new_credential_id
 from issuer.store.batches import BatchStore, StoredBatch
 from issuer.store.protocols import CredentialReader, Transaction
@@ -91,27 +100,30 @@ class BatchExecutor:
         chunk_size: int = CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         now: datetime | None = None,
-        plan: Plan | None = None,
     ) -> StoredBatch:
         """Issue what the batch calls for and is not issued yet; return the finished batch.
 
+        The rows are read back from the batch a chunk at a time and planned as they come;
+        only the chunks in flight and the credentials of learners with more than one row
+        (to skip duplicates) are held.
         `workers`: signing processes (default: one per core; 0 signs in this process).
         `actor`: who the audit log names (default: who submitted the batch).
-        `plan`: the plan of the batch's roster, when the caller has it at hand (it just
-        submitted the batch); else it is planned again from the stored roster.
         """
         batch = self._get(batch_id)
         if batch.status == "finished":
             return batch
         now = now or datetime.now(UTC)
-        if plan is None:
-            rows = [RosterRow.from_json(r) for r in self._batches.rows(batch_id)]
-            plan = self._planner.plan(Roster(rows))
+        repeated = self._batches.repeated_learners(batch_id)
         self._batches.start(batch_id, now)
-        run = _Run(batch_id=batch_id, total=len(plan.credentials))
+        run = _Run(batch_id=batch_id, total=batch.credential_count)
+        entries = (
+            RosterEntry(data["number"], RosterRow.from_json(data))
+            for data in self._batches.iter_rows(batch_id)
+        )
+        planned = self._planner.plan(entries, EVERYONE if repeated is None else repeated)
         try:
             self._issue(
-                plan,
+                planned,
                 run,
                 BatchOptions.from_json(batch.options),
                 now,
@@ -150,7 +162,7 @@ class BatchExecutor:
 
     def _issue(
         self,
-        plan: Plan,
+        planned: Iterable[RowPlan],
         run: _Run,
         options: BatchOptions,
         now: datetime,
@@ -159,17 +171,11 @@ class BatchExecutor:
         chunk_size: int,
         progress: ProgressCallback | None,
     ) -> None:
-        for problem in plan.problems:  # e.g. a framework removed since the batch was made
-            run.errors.setdefault(problem.row or 0, problem.message)
-        bad = {p.row for p in plan.problems}
-        run.failed_credentials = sum(1 for c in plan.credentials if c.row.number in bad)
-        run.skipped = sum(
-            1 for c in plan.credentials if c.duplicate_of is not None and c.row.number not in bad
-        )
-        unique = plan.unique
+        to_issue = _to_issue(planned, run)
+        head = list(islice(to_issue, INLINE_BELOW))
         if workers is None:
             workers = default_workers()
-        if len(unique) < INLINE_BELOW:
+        if len(head) < INLINE_BELOW:
             workers = 0
         if progress:
             progress(run.done, run.total)
@@ -182,7 +188,7 @@ class BatchExecutor:
         with signing_pool(self._signer_ref(), workers=workers) as pool:
             signing = PoolSigning(pool, base_url=self._base_url, issuer=self._issuer_profile())
             outcomes = self._issuer.issue_chunks(
-                self._chunks(unique, run.batch_id, chunk_size, rows),
+                _chunks(chain(head, to_issue), run.batch_id, chunk_size, rows),
                 cryptosuite=options.cryptosuite,
                 status_purpose="revocation",
                 policy="replace" if options.replace else "skip",
@@ -203,20 +209,31 @@ class BatchExecutor:
                 if progress:
                     progress(run.done, run.total)
 
-    def _chunks(
-        self,
-        planned: list[PlannedCredential],
-        batch_id: str,
-        chunk_size: int,
-        rows: dict[str, RosterRow],
-    ) -> Iterator[list[Draft]]:
-        for start in range(0, len(planned), chunk_size):
-            drafts = [_draft(c, batch_id) for c in planned[start : start + chunk_size]]
-            rows.update(
-                (d.credential_id, c.row)
-                for d, c in zip(drafts, planned[start : start + chunk_size], strict=True)
-            )
-            yield drafts
+
+def _to_issue(planned: Iterable[RowPlan], run: _Run) -> Iterator[PlannedCredential]:
+    """Yield the credentials to issue, each once; count duplicates as skipped and note the
+    problems of rows (e.g. a framework removed since the batch was made) as they pass."""
+    for plan in planned:
+        if plan.problems:
+            run.errors.setdefault(plan.number, plan.problems[0].message)
+        for credential in plan.credentials:
+            if credential.duplicate_of is None:
+                yield credential
+            else:
+                run.skipped += 1
+
+
+def _chunks(
+    planned: Iterator[PlannedCredential],
+    batch_id: str,
+    chunk_size: int,
+    rows: dict[str, RosterRow],
+) -> Iterator[list[Draft]]:
+    """Yield the drafts of `planned`, `chunk_size` at a time (noting each draft's row)."""
+    while chunk := list(islice(planned, chunk_size)):
+        drafts = [_draft(c, batch_id) for c in chunk]
+        rows.update((d.credential_id, c.row) for d, c in zip(drafts, chunk, strict=True))
+        yield drafts
 
 
 def _draft(credential: PlannedCredential, batch_id: str) -> Draft:

@@ -10,6 +10,7 @@ revokes it and issues anew in the same transaction.
 """
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
 from issuer.errors import NotFound
@@ -18,9 +19,9 @@ from issuer.services.batch_planning import (
     BatchOptions,
     BatchPlanner,
     CheckReport,
-    Plan,
     PlannedCredential,
     RosterProblems,
+    learner_key,
 )
 from issuer.services.batch_results import BatchResults, RowResult
 from issuer.services.batch_running import (
@@ -29,7 +30,7 @@ from issuer.services.batch_running import (
     BatchExecutor,
     ProgressCallback,
 )
-from issuer.services.roster import Roster, RosterRow
+from issuer.services.roster import Roster, RosterDigest
 from issuer.store.batches import BatchStore, StoredBatch
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "BatchOptions",
     "BatchService",
     "CheckReport",
-    "Plan",
     "PlannedCredential",
     "ProgressCallback",
     "RosterProblems",
@@ -63,10 +63,6 @@ class BatchService:
         self._results = results
         self._batches = batches
 
-    def plan(self, roster: Roster) -> Plan:
-        """Return every credential the roster calls for, and every problem of every row."""
-        return self._planner.plan(roster)
-
     def check(self, roster: Roster, options: BatchOptions) -> CheckReport:
         """Dry run: what the roster would issue, skip and replace; every problem, by row."""
         return self._planner.check(roster, options)
@@ -79,32 +75,32 @@ class BatchService:
         source_name: str,
         actor: str,
         now: datetime,
-        plan: Plan | None = None,
     ) -> tuple[StoredBatch, bool]:
         """Store a new batch (status `queued`), or return the unfinished batch of the same
         roster and options (True: to be resumed). Raise `RosterProblems` if any row is bad.
 
-        `plan`: the roster's plan, if the caller made it (to hand it on to `run`)."""
-        plan = plan or self._planner.plan(roster)
-        if plan.problems:
-            raise RosterProblems(plan.problems)
-        digest = roster.digest(options.to_json())
-        unfinished = self._batches.find_unfinished(digest)
+        Two passes over the roster: one plans it (every problem, the count of credentials,
+        the digest), one stores its rows, a chunk at a time."""
+        digest = RosterDigest(options.to_json())
+        summary = self._planner.summarize(digest.through(roster.entries()))
+        if summary.problem_count:
+            raise RosterProblems(summary.problems, summary.problem_count)
+        unfinished = self._batches.find_unfinished(digest.hexdigest())
         if unfinished is not None:
             return unfinished, True
         batch = StoredBatch(
             id=str(uuid.uuid4()),
             status="queued",
             source_name=source_name,
-            digest=digest,
+            digest=digest.hexdigest(),
             options=options.to_json(),
             actor=actor,
-            row_count=len(roster.rows),
-            credential_count=len(plan.credentials),
+            row_count=summary.rows,
+            credential_count=summary.credentials,
             created_at=now,
             updated_at=now,
         )
-        self._batches.create(batch, (row.to_json() for row in roster.rows))
+        self._batches.create(batch, ((learner_key(row), row.to_json()) for row in roster.rows()))
         return batch, False
 
     def get(self, batch_id: str) -> StoredBatch:
@@ -122,11 +118,6 @@ class BatchService:
         """Record that the batch waits in the worker queue."""
         self._batches.set_status(batch_id, "queued", now)
 
-    def roster(self, batch_id: str) -> Roster:
-        """Return the roster stored with the batch."""
-        self.get(batch_id)
-        return Roster([RosterRow.from_json(r) for r in self._batches.rows(batch_id)])
-
     def run(
         self,
         batch_id: str,
@@ -136,7 +127,6 @@ class BatchService:
         chunk_size: int = CHUNK_SIZE,
         progress: ProgressCallback | None = None,
         now: datetime | None = None,
-        plan: Plan | None = None,
     ) -> StoredBatch:
         """Run (or resume) the batch here until it finishes (see `BatchExecutor.run`); the
         runners call this, the web routes and the CLI go through a runner."""
@@ -147,9 +137,9 @@ class BatchService:
             chunk_size=chunk_size,
             progress=progress,
             now=now,
-            plan=plan,
         )
 
-    def results(self, batch_id: str) -> list[RowResult]:
-        """Return each roster row with the learner's active credentials it called for."""
-        return self._results.results(self.get(batch_id), self.roster(batch_id))
+    def results(self, batch_id: str) -> Iterator[RowResult]:
+        """Yield each roster row with the learner's active credentials it called for (read
+        and looked up a chunk of rows at a time)."""
+        return self._results.results(self.get(batch_id))

@@ -4,13 +4,17 @@ A roster is CSV with a header row; its columns are `COLUMNS` in any order (any m
 left out except `framework`, one of `email`/`did` and one of `level`/`statements`).
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first learner
 row 2 (JSON rows: the first is row 1). Reading never stops at the first bad row: every
-problem of every row is returned, so one dry run lists them all.
+problem of every row is found and counted (the first `LISTED_PROBLEMS` are listed), so one
+dry run shows them.
 
-    roster = read_csv(data)          # RosterFileError if it is not a roster at all
+    roster = read_csv(path)          # RosterFileError if it is not a roster at all
     for problem in roster.problems:  # row-level problems found without the database
         print(problem)               # "row 7: email 'ana@' is not an email address"
+    for row in roster.rows():        # read again, row by row: never the whole roster at once
+        ...
 """
 
+import codecs
 import csv
 import difflib
 import hashlib
@@ -18,10 +22,11 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 from issuer.errors import InvalidInput
 
@@ -129,80 +134,177 @@ class RowProblem:
         return {"row": self.row, "detail": self.message}
 
 
-@dataclass(frozen=True)
+LISTED_PROBLEMS = 1000
+"""Problems kept to list (the first ones, by row); every one past them is still counted."""
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One record of a roster as read: its row (None if it could not be read as one) and the
+    row's problems found without looking anything up."""
+
+    number: int
+    row: RosterRow | None
+    problems: tuple[RowProblem, ...] = ()
+
+
+class ProblemList:
+    """Problems in row order: the first `LISTED_PROBLEMS` kept, all counted (memory stays
+    flat however many rows are bad; no bad row goes unnoticed)."""
+
+    def __init__(self) -> None:
+        self._listed: list[RowProblem] = []
+        self.count = 0
+        self.rows = 0
+        """How many rows have problems."""
+        self._last: int | None = None
+
+    def add(self, problems: Iterable[RowProblem]) -> None:
+        """Add the problems of one row (rows are added in order)."""
+        for problem in problems:
+            self.count += 1
+            if problem.row != self._last or not self.rows:
+                self.rows += 1
+                self._last = problem.row
+            if len(self._listed) < LISTED_PROBLEMS:
+                self._listed.append(problem)
+
+    @property
+    def listed(self) -> list[RowProblem]:
+        """The problems kept, and last a note of how many more there are, if any."""
+        more = self.count - len(self._listed)
+        if not more:
+            return list(self._listed)
+        note = RowProblem(
+            None, f"and {more} more problems (the first {LISTED_PROBLEMS} are listed)"
+        )
+        return [*self._listed, note]
+
+
+Entries = Callable[[], Iterator[RosterEntry]]
+"""Reads a roster's records afresh, one at a time (a roster is read once a pass)."""
+
+
 class Roster:
-    """The rows read, and the problems found in them without looking anything up."""
+    """A roster that was read and checked once: how many rows, every problem found without
+    looking anything up; its rows are read again from the source for each later pass, so
+    no pass holds the whole roster."""
 
-    rows: list[RosterRow]
-    problems: list[RowProblem] = field(default_factory=list)
+    def __init__(self, entries: Entries) -> None:
+        self._entries = entries
+        problems = ProblemList()
+        count = 0
+        for entry in entries():
+            count += entry.row is not None
+            problems.add(entry.problems)
+        if not count and not problems.count:
+            raise RosterFileError("has no learner rows (one row a learner, after the header)")
+        if count > MAX_ROWS:
+            raise RosterFileError(f"has {count} rows; split it into rosters of {MAX_ROWS} at most")
+        self.count = count
+        """How many rows (a record that could not be read as a row is only a problem)."""
+        self.problems = problems.listed
+        self.problem_count = problems.count
 
-    def digest(self, options: dict[str, Any]) -> str:
-        """Return a hash of the rows and the options (the same roster run again has the same).
+    def entries(self) -> Iterator[RosterEntry]:
+        """Yield every record again, in order, with its problems."""
+        return self._entries()
 
-        It hashes `json.dumps({"rows": [row.to_json(), ...], "options": options},
-        sort_keys=True, ensure_ascii=False)`, written row by row (no copy of the roster)."""
-        digest = hashlib.sha256()
+    def rows(self) -> Iterator[RosterRow]:
+        """Yield every row again, in order."""
+        return (entry.row for entry in self._entries() if entry.row is not None)
+
+
+class RosterDigest:
+    """A hash of a roster's rows and the options (the same roster run again has the same).
+
+    It hashes `json.dumps({"rows": [row.to_json(), ...], "options": options},
+    sort_keys=True, ensure_ascii=False)`, written row by row as the rows pass."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self._hash = hashlib.sha256()
         head = json.dumps(options, sort_keys=True, ensure_ascii=False)
-        digest.update(f'{{"options": {head}, "rows": ['.encode())
-        for n, row in enumerate(self.rows):
-            text = json.dumps(row.to_json(), sort_keys=True, ensure_ascii=False)
-            digest.update(((", " if n else "") + text).encode("utf-8"))
-        digest.update(b"]}")
-        return digest.hexdigest()
+        self._hash.update(f'{{"options": {head}, "rows": ['.encode())
+        self._first = True
+
+    def through(self, entries: Iterable[RosterEntry]) -> Iterator[RosterEntry]:
+        """Yield `entries`, hashing each row on the way."""
+        for entry in entries:
+            if entry.row is not None:
+                text = json.dumps(entry.row.to_json(), sort_keys=True, ensure_ascii=False)
+                self._hash.update((text if self._first else ", " + text).encode("utf-8"))
+                self._first = False
+            yield entry
+
+    def hexdigest(self) -> str:
+        """Return the digest of the rows passed so far."""
+        whole = self._hash.copy()
+        whole.update(b"]}")
+        return whole.hexdigest()
 
 
-def read_csv(data: bytes | str) -> Roster:
-    """Return the rows of a CSV roster; raise `RosterFileError` if it is not one."""
-    text = _decode(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        first = next((record for record in reader if any(cell.strip() for cell in record)), None)
-        if first is None:
-            raise RosterFileError(
-                "the roster is empty (it needs a header row and one row a learner)"
+def read_csv(data: bytes | str | Path) -> Roster:
+    """Return a CSV roster (bytes, text, or a file read again for each pass, never whole);
+    raise `RosterFileError` if it is not one."""
+    if isinstance(data, str):
+        text = data.removeprefix("\ufeff")
+        return Roster(lambda: _csv_entries(lambda: io.StringIO(text, newline="")))
+    if isinstance(data, Path):
+        path = data
+        return Roster(lambda: _csv_entries(lambda: _text_of(path.open("rb"))))
+    content = data
+    return Roster(lambda: _csv_entries(lambda: _text_of(io.BytesIO(content))))
+
+
+def _csv_entries(open_text: Callable[[], TextIO]) -> Iterator[RosterEntry]:
+    """Yield the records of a CSV roster after its header (numbered from 2)."""
+    with open_text() as text:
+        reader = csv.reader(text, strict=True)
+        try:
+            first = next(
+                (record for record in reader if any(cell.strip() for cell in record)), None
             )
-        header = _header(first)
-        return _read_records(reader, header)  # record by record: no copy of the file's cells
-    except csv.Error as err:
-        raise RosterFileError(f"line {reader.line_num}: not valid CSV ({err})") from err
-
-
-def _read_records(records: Iterator[list[str]], header: list[str]) -> Roster:
-    """Return the rows after the header (numbered from 2) and their problems."""
-    rows: list[RosterRow] = []
-    problems: list[RowProblem] = []
-    for number, record in enumerate(records, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) > len(header):
-            problems.append(
-                RowProblem(
-                    number,
-                    f"has {len(record)} fields but the header has {len(header)} "
-                    "(quote a value that contains a comma)",
+            if first is None:
+                raise RosterFileError(
+                    "the roster is empty (it needs a header row and one row a learner)"
                 )
-            )
-            continue
-        values = dict(zip(header, record, strict=False))
-        row, found = _row(number, values)
-        rows.append(row)
-        problems.extend(found)
-    _check_size(rows, problems)
-    return Roster(rows, problems)
+            header = _header(first)
+            for number, record in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) > len(header):
+                    message = (
+                        f"has {len(record)} fields but the header has {len(header)} "
+                        "(quote a value that contains a comma)"
+                    )
+                    yield RosterEntry(number, None, (RowProblem(number, message),))
+                    continue
+                yield _entry(number, dict(zip(header, record, strict=False)))
+        except csv.Error as err:
+            raise RosterFileError(f"line {reader.line_num}: not valid CSV ({err})") from err
+        except UnicodeDecodeError as err:
+            binary = getattr(text, "buffer", None)
+            at = _bad_byte(binary) if binary is not None else err.start
+            raise RosterFileError(
+                f"is not UTF-8 text (byte {at + 1}); save the roster as 'CSV UTF-8'"
+            ) from err
 
 
 def read_rows(items: list[Any]) -> Roster:
     """Return the rows given as JSON objects (keys as the CSV columns; `statements` and
     `level` may be lists); row 1 is the first item."""
-    rows: list[RosterRow] = []
-    problems: list[RowProblem] = []
+    return Roster(lambda: _json_entries(items))
+
+
+def _json_entries(items: list[Any]) -> Iterator[RosterEntry]:
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.append(RowProblem(number, "must be an object with the roster's columns"))
+            problem = RowProblem(number, "must be an object with the roster's columns")
+            yield RosterEntry(number, None, (problem,))
             continue
         unknown = sorted(set(item) - set(COLUMNS) - {"levels"})
         if unknown:
-            problems.append(RowProblem(number, f"unknown field {unknown[0]!r}"))
+            yield RosterEntry(number, None, (RowProblem(number, f"unknown field {unknown[0]!r}"),))
             continue
         values: dict[str, str] = {}
         for key, value in item.items():
@@ -210,20 +312,17 @@ def read_rows(items: list[Any]) -> Roster:
                 continue
             if isinstance(value, list) and key in ("statements", "level", "levels"):
                 if not all(isinstance(v, str) for v in value):
-                    problems.append(RowProblem(number, f"{key} must be a list of strings"))
+                    message = f"{key} must be a list of strings"
+                    yield RosterEntry(number, None, (RowProblem(number, message),))
                     break
                 value = ";".join(value)
             if not isinstance(value, str):
-                problems.append(RowProblem(number, f"{key} must be a string"))
+                yield RosterEntry(number, None, (RowProblem(number, f"{key} must be a string"),))
                 break
             key = "level" if key == "levels" else key
             values[key] = f"{values[key]};{value}" if key in values else value
         else:
-            row, found = _row(number, values)
-            rows.append(row)
-            problems.extend(found)
-    _check_size(rows, problems)
-    return Roster(rows, problems)
+            yield _entry(number, values)
 
 
 def template_csv() -> str:
@@ -276,14 +375,34 @@ def refuse_spreadsheet(data: bytes) -> None:
             )
 
 
-def _decode(data: bytes) -> str:
-    refuse_spreadsheet(data)
+def _text_of(binary: BinaryIO) -> TextIO:
+    """Return the roster's text, read as it is needed (refused if a spreadsheet file)."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RosterFileError(
-            f"is not UTF-8 text (byte {err.start + 1}); save the roster as 'CSV UTF-8'"
-        ) from err
+        refuse_spreadsheet(binary.read(8))
+    except RosterFileError:
+        binary.close()
+        raise
+    binary.seek(0)
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+
+
+def _bad_byte(binary: BinaryIO) -> int:
+    """Return where the first byte that is not UTF-8 is (0-based, after a byte order mark)."""
+    binary.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, first = 0, True
+    while True:
+        block = binary.read(1 << 16)
+        if first:
+            block, first = block.removeprefix(codecs.BOM_UTF8), False
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(block, final=not block)
+        except UnicodeDecodeError as err:
+            return offset - pending + err.start
+        if not block:
+            return offset
+        offset += len(block)
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -313,19 +432,12 @@ def _header(cells: list[str]) -> list[str]:
     return header
 
 
-def _check_size(rows: list[RosterRow], problems: list[RowProblem]) -> None:
-    if not rows and not problems:
-        raise RosterFileError("has no learner rows (one row a learner, after the header)")
-    if len(rows) > MAX_ROWS:
-        raise RosterFileError(f"has {len(rows)} rows; split it into rosters of {MAX_ROWS} at most")
-
-
 def _split(value: str) -> tuple[str, ...]:
     # interned: a cohort's rows repeat the same few references (memory of large rosters)
     return tuple(sys.intern(part.strip()) for part in value.split(";") if part.strip())
 
 
-def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProblem]]:
+def _entry(number: int, values: dict[str, str]) -> RosterEntry:
     """Return the row and its problems (every one of them)."""
     clean = {key: value.strip() for key, value in values.items()}
     problems: list[str] = []
@@ -365,7 +477,7 @@ def _row(number: int, values: dict[str, str]) -> tuple[RosterRow, list[RowProble
         narrative=clean.get("narrative") or None,
         valid_until=valid_until,
     )
-    return row, [RowProblem(number, message) for message in problems]
+    return RosterEntry(number, row, tuple(RowProblem(number, message) for message in problems))
 
 
 def _expiry(value: str) -> tuple[str | None, str | None]:

@@ -2,7 +2,9 @@
 
 A batch's roster rows are stored with it (in `batch_rows`, one row a roster row, apart
 from the batch row itself), so a batch interrupted half-way (a killed process, a lost
-worker) can be resumed from the database alone. Progress counters are small columns of
+worker) can be resumed from the database alone. Each row keeps its learner's key, so the
+learners with more than one row (the only ones that can have duplicates) are found by the
+database, not by holding every learner in memory. Progress counters are small columns of
 the batch row, updated in the same transaction as the credentials they count.
 """
 
@@ -13,7 +15,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from issuer.store.database import batch_rows_table, batches_table
 
@@ -23,7 +25,7 @@ UNFINISHED: tuple[BatchStatus, ...] = ("queued", "running", "failed")
 
 @dataclass(frozen=True)
 class StoredBatch:
-    """A batch row without its roster (see `BatchStore.rows`)."""
+    """A batch row without its roster (see `BatchStore.iter_rows`)."""
 
     id: str
     status: str
@@ -61,9 +63,9 @@ class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create(self, batch: StoredBatch, rows: Iterable[dict[str, Any]]) -> None:
-        """Store a new batch with its roster rows (each with its `number`), inserted in chunks
-        (`rows` may be a generator: it is read once, chunk by chunk)."""
+    def create(self, batch: StoredBatch, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Store a new batch with its roster rows, each `(learner key, row with its number)`,
+        inserted in chunks (`rows` may be a generator: it is read once, chunk by chunk)."""
         values = {**batch.__dict__}
         values["options"] = json.dumps(batch.options, sort_keys=True)
         values["errors"] = json.dumps(batch.errors, ensure_ascii=False)
@@ -78,9 +80,10 @@ class BatchStore:
                         {
                             "batch_id": batch.id,
                             "number": row["number"],
+                            "learner": learner,
                             "data": json.dumps(row, ensure_ascii=False),
                         }
-                        for row in chunk
+                        for learner, row in chunk
                     ],
                 )
 
@@ -89,12 +92,6 @@ class BatchStore:
         with self._engine.connect() as conn:
             row = conn.execute(select(*_COLUMNS).where(batches_table.c.id == batch_id)).first()
         return _batch(row) if row else None
-
-    def rows(self, batch_id: str) -> list[dict[str, Any]]:
-        """Return the roster rows of batch `batch_id` (KeyError if there is no such batch)."""
-        if self.get(batch_id) is None:
-            raise KeyError(batch_id)
-        return list(self.iter_rows(batch_id))
 
     def iter_rows(self, batch_id: str) -> Iterator[dict[str, Any]]:
         """Yield the roster rows of batch `batch_id` in order, read a chunk at a time."""
@@ -111,6 +108,23 @@ class BatchStore:
             if len(chunk) < ROWS_CHUNK:
                 return
             after = chunk[-1].number
+
+    def repeated_learners(self, batch_id: str) -> set[str] | None:
+        """Return the learner keys found in more than one row of the batch; None if its rows
+        were stored without keys (before migration 0011: then any learner may repeat)."""
+        table = batch_rows_table
+        with self._engine.connect() as conn:
+            keys: set[str | None] = set(
+                conn.execute(
+                    select(table.c.learner)
+                    .where(table.c.batch_id == batch_id)
+                    .group_by(table.c.learner)
+                    .having(func.count() > 1)
+                ).scalars()
+            )
+        if None in keys:
+            return None
+        return {key for key in keys if key is not None}
 
     def find_unfinished(self, digest: str) -> StoredBatch | None:
         """Return the newest batch of the same roster and options that did not finish."""

@@ -208,6 +208,9 @@ batch_rows_table = Table(
     Column("batch_id", String(36), primary_key=True),
     Column("number", Integer, primary_key=True, autoincrement=False),
     Column("data", Text, nullable=False),  # the row as JSON (`RosterRow.to_json`)
+    # The learner's key (`batch_planning.learner_key`): rows stored before 0011 have none.
+    Column("learner", String(16), nullable=True),
+    Index("ix_batch_rows_learner", "batch_id", "learner"),
 )
 
 outbox_table = Table(

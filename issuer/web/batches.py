@@ -46,7 +46,7 @@ from issuer.model.api import (
 )
 from issuer.model.credential import format_datetime_z
 from issuer.proofs.suites import DEFAULT_SUITE
-from issuer.services.batch_results import stream_wallets_zip, summary_csv
+from issuer.services.batch_results import stream_wallets_zip, summary_lines
 from issuer.services.batches import BatchOptions, CheckReport, RosterProblems
 from issuer.services.roster import (
     Roster,
@@ -332,7 +332,7 @@ def _submit(roster: Roster, options: BatchOptions, source: str) -> BaseResponse 
             roster, options=options, source_name=source, actor=_actor(), now=_now()
         )
     except RosterProblems as err:
-        return _page(problems=err.problems, source=source), 422
+        return _page(problems=err.problems, problem_count=err.count, source=source), 422
     if _needs_runner(batch, _now()):
         start(svc, batch)
     return redirect(url_for("batches.console_batch", batch_id=batch.id), code=303)
@@ -442,14 +442,14 @@ def _finished(batch_id: str) -> StoredBatch:
 def _summary(batch_id: str) -> Response:
     _finished(batch_id)
     svc = services()
-    text = summary_csv(svc.batches.results(batch_id), svc.settings.base_url)
-    return _csv(text, f"batch-{batch_id}-summary.csv")
+    lines = summary_lines(svc.batches.results(batch_id), svc.settings.base_url)
+    return _csv(stream_with_context(lines), f"batch-{batch_id}-summary.csv")
 
 
 def _wallets(batch_id: str) -> Response:
     _finished(batch_id)
     svc = services()
-    results = svc.batches.results(batch_id)
+    results = list(svc.batches.results(batch_id))  # the zip groups rows by learner
     with_clr = request.args.get("clr", "true").lower() in TRUE
 
     def generate() -> Iterator[bytes]:
@@ -466,7 +466,7 @@ def _wallets(batch_id: str) -> Response:
     return response
 
 
-def _csv(text: str, filename: str) -> Response:
+def _csv(text: str | Iterator[str], filename: str) -> Response:
     response = Response(text, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -4,6 +4,8 @@ import csv
 import hashlib
 import io
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +13,8 @@ from issuer.services import roster as roster_module
 from issuer.services.roster import (
     COLUMNS,
     MAX_ROWS,
+    Roster,
+    RosterDigest,
     RosterFileError,
     read_csv,
     read_rows,
@@ -18,6 +22,14 @@ from issuer.services.roster import (
 )
 
 HEADER = "email,did,name,framework,level,statements,evidence,narrative\n"
+
+
+def digest(roster: Roster, options: dict[str, Any]) -> str:
+    """The roster's digest, as a batch is stored with (one pass over its rows)."""
+    hasher = RosterDigest(options)
+    for _ in hasher.through(roster.entries()):
+        pass
+    return hasher.hexdigest()
 
 
 def test_rows_are_numbered_from_2_after_the_header_and_values_are_trimmed() -> None:
@@ -32,7 +44,7 @@ def test_rows_are_numbered_from_2_after_the_header_and_values_are_trimmed() -> N
         ).encode()
     )
     assert roster.problems == []
-    ana, ben = roster.rows
+    ana, ben = list(roster.rows())
     assert (ana.number, ana.email, ana.framework, ana.levels) == (
         2,
         "ana@example.org",
@@ -111,8 +123,8 @@ def test_json_rows_take_lists_and_are_numbered_from_1() -> None:
             {"email": "c@example.org", "framework": 7, "level": "x"},
         ]
     )
-    assert [r.number for r in roster.rows] == [1, 2]
-    assert roster.rows[0].statements == ("s1", "s2")
+    assert [r.number for r in roster.rows()] == [1, 2]
+    assert next(roster.rows()).statements == ("s1", "s2")
     assert [(p.row, p.message) for p in roster.problems] == [
         (3, "must be an object with the roster's columns"),
         (4, "unknown field 'colour'"),
@@ -124,16 +136,16 @@ def test_the_template_is_a_valid_roster_with_every_column() -> None:
     text = template_csv()
     assert next(csv.reader(io.StringIO(text))) == list(COLUMNS)
     roster = read_csv(text)
-    assert roster.problems == [] and len(roster.rows) == 2
+    assert roster.problems == [] and roster.count == 2
 
 
 def test_the_digest_depends_on_rows_and_options() -> None:
     one = read_csv(HEADER + "a@example.org,,,f,L,,,\n")
     same = read_csv(HEADER + "a@example.org,,,f,L,,,\n")
     other = read_csv(HEADER + "b@example.org,,,f,L,,,\n")
-    assert one.digest({"replace": False}) == same.digest({"replace": False})
-    assert one.digest({"replace": False}) != one.digest({"replace": True})
-    assert one.digest({}) != other.digest({})
+    assert digest(one, {"replace": False}) == digest(same, {"replace": False})
+    assert digest(one, {"replace": False}) != digest(one, {"replace": True})
+    assert digest(one, {}) != digest(other, {})
 
 
 def test_a_valid_until_column_sets_when_the_credentials_expire() -> None:
@@ -145,7 +157,7 @@ def test_a_valid_until_column_sets_when_the_credentials_expire() -> None:
         "d@example.org,43-4171.00,Emerging,31/12/2027\n"
         "e@example.org,43-4171.00,Emerging,2027-06-30T12:00:00\n"
     )
-    a, b, c, *_ = roster.rows
+    a, b, c, *_ = list(roster.rows())
     assert a.valid_until == "2027-12-31T23:59:59Z"
     assert a.valid_until_at is not None and a.valid_until_at.isoformat() == (
         "2027-12-31T23:59:59+00:00"
@@ -161,14 +173,34 @@ def test_a_valid_until_column_sets_when_the_credentials_expire() -> None:
     rows = read_rows(
         [{"email": "a@example.org", "framework": "x", "level": "E", "valid_until": "2027-12-31"}]
     )
-    assert rows.rows[0].valid_until == "2027-12-31T23:59:59Z"
+    assert next(rows.rows()).valid_until == "2027-12-31T23:59:59Z"
 
 
 def test_the_digest_is_the_hash_of_the_rows_and_options_as_json() -> None:
     """Written row by row, it stays the hash batches were stored with (to find them again)."""
     roster = read_csv(template_csv() + 'ana@example.org,,"Ana ""A"" Ø",43-4171.00,,a;b,,\r\n')
     options = {"replace": True, "cryptosuite": "eddsa-jcs-2022", "notify": True}
-    whole = {"rows": [row.to_json() for row in roster.rows], "options": options}
+    whole = {"rows": [row.to_json() for row in roster.rows()], "options": options}
     text = json.dumps(whole, sort_keys=True, ensure_ascii=False)
-    assert roster.digest(options) == hashlib.sha256(text.encode()).hexdigest()
-    assert roster.digest({}) != roster.digest(options)
+    assert digest(roster, options) == hashlib.sha256(text.encode()).hexdigest()
+    assert digest(roster, {}) != digest(roster, options)
+
+
+def test_a_file_is_read_as_a_stream_with_the_same_rows_and_errors(tmp_path: Path) -> None:
+    """A roster file is read again for each pass (never whole); what it says is the same
+    as from its bytes, down to where a byte is not UTF-8."""
+    text = "\ufeff" + HEADER + "ana@example.org,,Ana,43-4171.00,Emerging,,,\n" * 2000
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    from_file, from_bytes = read_csv(path), read_csv(path.read_bytes())
+    assert list(from_file.rows()) == list(from_bytes.rows()) == list(from_file.rows())
+    assert digest(from_file, {}) == digest(from_bytes, {})
+    good = path.read_bytes()
+    bad = good + "é".encode("latin-1") + b"\n"  # past the first block read (64 KiB)
+    path.write_bytes(bad)
+    with pytest.raises(RosterFileError) as from_stream:
+        read_csv(path)
+    with pytest.raises(RosterFileError) as from_memory:
+        read_csv(bad)
+    assert str(from_stream.value) == str(from_memory.value)
+    assert f"(byte {len(good) - 3 + 1})" in str(from_memory.value)  # counted after the BOM

@@ -94,7 +94,7 @@ def test_0008_moves_each_batch_roster_into_its_own_rows(database_url: str) -> No
             )
         migrate(engine)
         store = BatchStore(engine)
-        assert store.rows("b1") == rows
+        assert list(store.iter_rows("b1")) == rows
         batch = store.get("b1")
         assert batch is not None and batch.issued == 1
     finally:
