@@ -310,7 +310,6 @@ SQLITE_PRAGMAS = (
     # A batch inserts into eight indexes of `credentials` at random places (hashed keys):
     # with SQLite's default 2 MB page cache their pages are read again and again.
     "PRAGMA cache_size=-65536",  # KiB: up to 64 MiB a connection, filled as pages are read
-    "PRAGMA mmap_size=268435456",  # pages read through the OS cache without a copy
     # A checkpoint copies the WAL's pages into the database file: once every 64 MiB
     # rather than every 4 MiB (a 500-credential chunk writes about 3 MiB).
     "PRAGMA wal_autocheckpoint=16384",
