@@ -1,6 +1,7 @@
 """RDF Dataset Canonicalization (RDFC-1.0, pyld's URDNA2015) in safe mode.
 
     nquads = canonicalize(document)  # sorted N-Quads, one per line
+    data = canonical_bytes(document)  # the same, UTF-8 (what a signature hashes)
 
 A term the contexts do not define raises `UndefinedTerm`; an unknown context
 URL raises `ContextNotAvailable`; other JSON-LD errors raise `InvalidInput`.
@@ -40,14 +41,26 @@ def processor_for(memo: ProcessingMemo) -> Processor | SafeProcessor:
 
 def canonicalize(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
     """Return the RDFC-1.0 canonical N-Quads of `document`."""
-    memo = memo_for(loader or document_loader())
-    if fast_path_enabled():
-        template, leaves = lookup(document, memo)
-        if template is not None:
-            nquads = template.canonical(leaves)
-            if nquads is not None:
-                return nquads
-    processor = processor_for(memo)
+    data = _from_template(document, loader)
+    return data.decode() if data is not None else _normalize(document, loader)
+
+
+def canonical_bytes(document: dict[str, Any], *, loader: DocumentLoader | None = None) -> bytes:
+    """Return `canonicalize(document)` encoded as UTF-8."""
+    data = _from_template(document, loader)
+    return data if data is not None else _normalize(document, loader).encode()
+
+
+def _from_template(document: dict[str, Any], loader: DocumentLoader | None) -> bytes | None:
+    """The canonical N-Quads from the document's shape template, or None."""
+    if not fast_path_enabled():
+        return None
+    template, leaves = lookup(document, memo_for(loader or document_loader()))
+    return template.canonical(leaves) if template is not None else None
+
+
+def _normalize(document: dict[str, Any], loader: DocumentLoader | None) -> str:
+    processor = processor_for(memo_for(loader or document_loader()))
     with domain_errors():
         return processor.normalize(document, processor.options())
 

@@ -1,7 +1,7 @@
 """A template's canonical N-Quads for one document's leaves, with the fixed work done once.
 
     plan = FillPlan(template_quads)
-    plan.canonical(leaves)  # == canonical_nquads(<the template's quads, leaves filled in>)
+    plan.canonical(leaves)  # == canonical_nquads(<the template's quads, leaves filled in>), UTF-8
 
 `issuer.jsonld.template` keeps, per shape, the probe's triples with each leaf's
 place marked (`(subject, predicate, object, key, slots)`, see `_quad_template`
@@ -13,33 +13,50 @@ the triples once:
 - triples without a leaf that touch blank nodes are split once into the text
   around the node (its first-degree line and its output line only need the node
   written in), and a blank node touched by no leaf keeps its first-degree hash;
-- triples with a leaf are filled in by one comprehension per kind
-  (subject written, blank-node subject, blank-node object);
+- triples with a leaf are grouped into *segments* by subject (a leaf, a blank
+  node or a fixed IRI), each filled in by one comprehension per kind (subject
+  written, blank-node subject, blank-node object);
 - the probe's triples are all different, so a duplicate needs a leaf: two
   triples with the same predicate whose subjects may be equal (the same blank
   node, or IRIs of which one is a leaf) and whose objects' keys may be equal (a
-  leaf's key and another key of the same prefix). Only such triples go, in
-  template order, through the duplicate check of the plain fill (equal keys give
-  equal triples, so which copy is kept does not change the output).
+  leaf's key and another key of the same prefix). Such triples form segments of
+  their own (one per group that may repeat), filled in template order through
+  the duplicate check of the plain fill (equal keys give equal triples, so which
+  copy is kept does not change the output).
 
-The labelling is RDFC-1.0's first-degree labelling as in `rdfc.canonical_nquads`:
-each blank node's sorted first-degree lines are hashed (SHA-256), labels
-`_:c14nN` go in hash order, and the plan answers None when two hashes are equal
-or a string cannot be encoded as UTF-8, for the caller to use pyld.
-`tests/unit/jsonld/test_fast_paths.py` compares the result with plain pyld.
+Documents of a batch mostly repeat their leaves (the same achievement for every
+learner). The plan remembers the last document it filled (`_Last`): a segment
+whose leaves all equal last time's is not filled again, a blank node all of
+whose segments are unchanged keeps its hash, and an unchanged segment whose
+blank nodes keep their labels keeps its labelled lines. Each call reads one
+snapshot and replaces it whole, so threads sharing a plan at worst lose hits.
+Reuse is decided by the leaves' values (strings), never by object identity.
+
+Lines are kept as UTF-8 bytes, each encoded once: UTF-8 sorts as code points
+do, so the bytes are those of the sorted text, without encoding the whole
+document for its hash. The labelling is RDFC-1.0's first-degree labelling as in
+`rdfc.canonical_nquads`: each blank node's sorted first-degree lines are hashed
+(SHA-256), labels `_:c14nN` go in hash order, and the plan answers None when two
+hashes are equal or a string cannot be encoded as UTF-8, for the caller to use
+pyld. `tests/unit/jsonld/test_fast_paths.py` compares the result with plain pyld.
 """
 
 import hashlib
 from collections import defaultdict
-from typing import Any
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 from issuer.jsonld.quads import escape
 
-_LABELS = [f"_:c14n{n}" for n in range(64)]
+_LABELS = [f"_:c14n{n}".encode() for n in range(64)]
+_A, _DOT, _A_DOT = b"_:a", b" .\n", b"_:a .\n"
+
+Lines = dict[int, list[bytes]]
+"""Blank node -> its first-degree lines."""
 
 
-def _label(number: int) -> str:
-    return _LABELS[number] if number < len(_LABELS) else f"_:c14n{number}"
+def _label(number: int) -> bytes:
+    return _LABELS[number] if number < len(_LABELS) else f"_:c14n{number}".encode()
 
 
 def _escape(value: str) -> str:
@@ -48,50 +65,202 @@ def _escape(value: str) -> str:
     return value
 
 
-def _hash(lines: list[str]) -> str:
+def _hash(lines: list[bytes]) -> str:
     lines.sort()
-    return hashlib.sha256("".join(lines).encode("utf8")).hexdigest()
+    return hashlib.sha256(b"".join(lines)).hexdigest()
+
+
+class _Filled(NamedTuple):
+    """One segment with a document's leaves in: its lines, by what they still need."""
+
+    lines: list[bytes]  # output lines, complete
+    subject_nodes: list[tuple[int, bytes]]  # (blank-node subject, rest of the line)
+    object_nodes: list[tuple[bytes, int]]  # (front of the line, blank-node object)
+    pairs: list[tuple[int, bytes, int]]  # (subject, middle, object), both blank nodes
+    first_degree: Lines
+
+    def labelled(self, labels: dict[int, bytes]) -> list[bytes]:
+        """Return the segment's output lines, sorted, blank nodes written with `labels`."""
+        return _labelled(self.lines, self.subject_nodes, self.object_nodes, self.pairs, labels)
+
+
+def _labelled(
+    lines: list[bytes],
+    subject_nodes: list[tuple[int, bytes]],
+    object_nodes: list[tuple[bytes, int]],
+    pairs: list[tuple[int, bytes, int]],
+    labels: dict[int, bytes],
+) -> list[bytes]:
+    out = list(lines)
+    out += [labels[node] + rest for node, rest in subject_nodes]
+    out += [front + labels[node] + _DOT for front, node in object_nodes]
+    out += [labels[s] + middle + labels[o] + _DOT for s, middle, o in pairs]
+    out.sort()
+    return out
+
+
+class _Last(NamedTuple):
+    """What the plan's last call filled in (see the module doc)."""
+
+    keys: list[Any]
+    fills: list[_Filled]
+    hashes: dict[int, str]
+    labels: dict[int, bytes]
+    named: list[Any]
+    parts: list[list[bytes]]
+    fixed: list[bytes]
 
 
 class FillPlan:
     """The template's triples sorted by what a document's leaves change (see the module doc)."""
 
     def __init__(self, quads: list[Any]) -> None:
-        checked = _may_repeat(quads)
-        self.checked: list[Any] = []  # in template order, through the duplicate check
-        self.lines: list[tuple[str, int, str, int, bool, str]] = []
-        self.subject_nodes: list[tuple[int, str, int, bool, str]] = []
-        self.object_nodes: list[tuple[int, str, int]] = []
-        fixed_lines: list[str] = []
-        self.fixed_subject_nodes: list[tuple[int, str]] = []
-        self.fixed_object_nodes: list[tuple[str, int]] = []
-        self.fixed_pairs: list[tuple[int, str, int]] = []
-        first_degree: dict[int, list[str]] = {}
-        changing: set[int] = set()
-        for quad in quads:
-            subject, predicate, obj, _key, slots = quad
-            if id(quad) in checked:
-                self.checked.append(quad)
-                changing.update(t for t in (subject, obj) if type(t) is int)
-            elif slots is None:
-                _fixed(subject, predicate, obj, self, fixed_lines, first_degree)
-            else:
-                self._slotted(subject, predicate, obj, slots)
-                changing.update(t for t in (subject, obj) if type(t) is int)
-        self.fixed_lines = sorted(fixed_lines)
-        self._rows_of_checked()
-        self.first_degree = {n: lines for n, lines in first_degree.items() if n in changing}
-        self.hashes: dict[int, str] = {}
         self.unencodable = False
+        self._last: _Last | None = None
         try:
-            for node, lines in first_degree.items():
-                if node not in changing:
-                    self.hashes[node] = _hash(list(lines))
+            self._prepare(quads)
         except UnicodeEncodeError:
             self.unencodable = True
 
-    def _slotted(self, subject: Any, predicate: str, obj: Any, slots: Any) -> None:
+    def _prepare(self, quads: list[Any]) -> None:
+        repeating = _may_repeat(quads)
+        grouped: dict[Any, _Segment] = {}
+        fixed = _Fixed()
+        for quad in quads:
+            subject, predicate, obj, _key, slots = quad
+            group = repeating.get(id(quad))
+            if group is not None:
+                grouped.setdefault(("checked", group), _Segment()).checked.append(quad)
+            elif slots is None:
+                fixed.add(subject, predicate, obj)
+            else:
+                owner = ("node", subject) if type(subject) is int else ("at", slots[0], subject)
+                grouped.setdefault(owner, _Segment()).add(subject, predicate, obj, slots)
+        self.fixed = fixed
+        self.fixed_lines = sorted(fixed.lines)
+        self.segments = list(grouped.values())
+        self.getters = [segment.finish() for segment in self.segments]
+        self.namers = [_getter(sorted(segment.nodes)) for segment in self.segments]
+        node_segments: dict[int, list[int]] = defaultdict(list)
+        for n, segment in enumerate(self.segments):
+            for node in segment.nodes:
+                node_segments[node].append(n)
+        self.node_segments = {node: frozenset(ns) for node, ns in node_segments.items()}
+        self.first_degree = {n: ls for n, ls in fixed.first_degree.items() if n in node_segments}
+        self.hashes = {
+            node: _hash(list(lines))
+            for node, lines in fixed.first_degree.items()
+            if node not in node_segments
+        }
+
+    def canonical(self, leaves: list[str]) -> bytes | None:
+        """Return the canonical N-Quads with these leaves (UTF-8), or None to leave it to pyld."""
+        if self.unencodable:
+            return None
+        last = self._last
+        keys = [get(leaves) for get in self.getters]
+        fills: list[_Filled] = []
+        dirty: set[int] = set()
+        try:
+            for n, segment in enumerate(self.segments):
+                if last is not None and keys[n] == last.keys[n]:
+                    fills.append(last.fills[n])
+                else:
+                    dirty.add(n)
+                    fills.append(segment.fill(leaves))
+        except UnicodeEncodeError:
+            return None
+        hashes = dict(self.hashes)
+        for node, segments in self.node_segments.items():
+            if last is not None and dirty.isdisjoint(segments):
+                hashes[node] = last.hashes[node]
+                continue
+            lines = list(self.first_degree.get(node, ()))
+            for n in segments:
+                lines += fills[n].first_degree.get(node, ())
+            hashes[node] = _hash(lines)
+        if last is not None and hashes == last.hashes:
+            labels = last.labels
+        elif len(set(hashes.values())) != len(hashes):
+            return None
+        else:
+            by_hash = sorted(hashes, key=hashes.__getitem__)
+            labels = {node: _label(n) for n, node in enumerate(by_hash)}
+        named = [name(labels) for name in self.namers]
+        parts = [
+            last.parts[n]
+            if last is not None and n not in dirty and named[n] == last.named[n]
+            else filled.labelled(labels)
+            for n, filled in enumerate(fills)
+        ]
+        fixed = self.fixed.labelled(labels) if last is None or labels != last.labels else last.fixed
+        output = list(self.fixed_lines)
+        output += fixed
+        for part in parts:
+            output += part
+        output.sort()
+        self._last = _Last(keys, fills, hashes, labels, named, parts, fixed)
+        return b"".join(output)
+
+
+class _Fixed:
+    """The triples without leaves: output lines, and text around their blank nodes."""
+
+    def __init__(self) -> None:
+        self.lines: list[bytes] = []
+        self.subject_nodes: list[tuple[int, bytes]] = []
+        self.object_nodes: list[tuple[bytes, int]] = []
+        self.pairs: list[tuple[int, bytes, int]] = []
+        self.first_degree: Lines = {}
+
+    def add(self, subject: Any, predicate: str, obj: Any) -> None:
+        """File one triple (raises UnicodeEncodeError for text UTF-8 cannot encode)."""
+        middle = (" " + predicate + " ").encode()
+        if type(subject) is int:
+            if type(obj) is int:
+                self.pairs.append((subject, middle, obj))
+                _pair_lines(subject, middle, obj, self.first_degree)
+                return
+            rest = middle + obj.encode() + _DOT
+            self.subject_nodes.append((subject, rest))
+            self.first_degree.setdefault(subject, []).append(_A + rest)
+        elif type(obj) is int:
+            front = subject.encode() + middle
+            self.object_nodes.append((front, obj))
+            self.first_degree.setdefault(obj, []).append(front + _A_DOT)
+        else:
+            self.lines.append(subject.encode() + middle + obj.encode() + _DOT)
+
+    def labelled(self, labels: dict[int, bytes]) -> list[bytes]:
+        """Return the output lines of the triples that touch blank nodes, sorted."""
+        return _labelled([], self.subject_nodes, self.object_nodes, self.pairs, labels)
+
+
+def _no_key(values: Any) -> tuple[()]:
+    return ()
+
+
+def _getter(keys: list[int]) -> Any:
+    """Return a function of a list or dict giving its items at `keys`, as one comparable value."""
+    return itemgetter(*keys) if keys else _no_key
+
+
+class _Segment:
+    """Triples of one subject (or of one group that may repeat), filled in together."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, int, str, int, bool, str]] = []
+        self.subject_nodes: list[tuple[int, str, int, bool, str]] = []
+        self.object_nodes: list[tuple[int, str, int]] = []
+        self.checked: list[Any] = []  # in template order, through the duplicate check
+        self.nodes: set[int] = set()
+        self.slots: set[int] = set()
+
+    def add(self, subject: Any, predicate: str, obj: Any, slots: Any) -> None:
+        """File a triple with a leaf and without a duplicate check."""
         subject_slot, object_slot, suffix, _ = slots
+        self.slots.update(s for s in (subject_slot, object_slot) if s is not None)
+        self.nodes.update(t for t in (subject, obj) if type(t) is int)
         if object_slot is None:
             pre, slot, literal, post = " " + predicate + " ", -1, False, " .\n"
             if type(obj) is int:  # a written subject (its leaf), a blank-node object
@@ -115,60 +284,14 @@ class FillPlan:
         else:
             self.lines.append((subject, -1, pre, slot, literal, post))
 
-    def canonical(self, leaves: list[str]) -> str | None:
-        """Return the canonical N-Quads with these leaves, or None to leave it to pyld."""
-        if self.unencodable:
-            return None
-        esc = _escape
-        output = [
-            (text if at < 0 else "<" + leaves[at] + ">")
-            + pre
-            + ("" if slot < 0 else esc(leaves[slot]) if literal else leaves[slot])
-            + post
-            for text, at, pre, slot, literal, post in self.lines
-        ]
-        subject_nodes = [
-            (node, pre + (esc(leaves[slot]) if literal else leaves[slot]) + post)
-            for node, pre, slot, literal, post in self.subject_nodes
-        ]
-        object_nodes = [("<" + leaves[at] + ">" + pre, node) for at, pre, node in self.object_nodes]
-        pairs: list[tuple[int, str, int]] = []
-        if self.checked and not self._checked_distinct(
-            leaves, output, subject_nodes, object_nodes, pairs
-        ):
-            self._checked(leaves, output, subject_nodes, object_nodes, pairs)
-        first_degree = {node: list(lines) for node, lines in self.first_degree.items()}
-        for node, rest in subject_nodes:
-            first_degree.setdefault(node, []).append("_:a" + rest)
-        for front, node in object_nodes:
-            first_degree.setdefault(node, []).append(front + "_:a .\n")
-        for subject, middle, obj in pairs:
-            _pair_lines(subject, middle, obj, first_degree)
-        hashes = dict(self.hashes)
-        try:
-            for node, lines in first_degree.items():
-                hashes[node] = _hash(lines)
-        except UnicodeEncodeError:
-            return None
-        if len(set(hashes.values())) != len(hashes):
-            return None
-        labels = {node: _label(n) for n, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
-        output += [labels[node] + rest for node, rest in subject_nodes]
-        output += [labels[node] + rest for node, rest in self.fixed_subject_nodes]
-        output += [front + labels[node] + " .\n" for front, node in object_nodes]
-        output += [front + labels[node] + " .\n" for front, node in self.fixed_object_nodes]
-        output += [labels[s] + middle + labels[o] + " .\n" for s, middle, o in pairs]
-        output += [labels[s] + middle + labels[o] + " .\n" for s, middle, o in self.fixed_pairs]
-        output += self.fixed_lines
-        output.sort()
-        return "".join(output)
-
-    def _rows_of_checked(self) -> None:
-        """Flatten the checked triples for `_checked_distinct`, with their indexes by kind."""
+    def finish(self) -> Any:
+        """Flatten the checked triples for `_checked_distinct`; return the getter of the slots."""
         self.rows: list[tuple[Any, int, str, Any, int, Any, Any, Any]] = []
         self.by_kind: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         for n, (subject, predicate, obj, key, slots) in enumerate(self.checked):
             at, slot, suffix, prefix = slots if slots is not None else (None, None, None, None)
+            self.slots.update(s for s in (at, slot) if s is not None)
+            self.nodes.update(t for t in (subject, obj) if type(t) is int)
             self.rows.append(
                 (
                     subject,
@@ -183,6 +306,29 @@ class FillPlan:
             )
             node_subject, node_object = type(subject) is int, type(obj) is int
             self.by_kind[2 * node_subject + node_object].append(n)
+        return _getter(sorted(self.slots))
+
+    def fill(self, leaves: list[str]) -> _Filled:
+        """Return the segment's triples with these leaves in (UnicodeEncodeError if unencodable)."""
+        esc = _escape
+        lines = [
+            (text if at < 0 else "<" + leaves[at] + ">")
+            + pre
+            + ("" if slot < 0 else esc(leaves[slot]) if literal else leaves[slot])
+            + post
+            for text, at, pre, slot, literal, post in self.lines
+        ]
+        subject_nodes = [
+            (node, pre + (esc(leaves[slot]) if literal else leaves[slot]) + post)
+            for node, pre, slot, literal, post in self.subject_nodes
+        ]
+        object_nodes = [("<" + leaves[at] + ">" + pre, node) for at, pre, node in self.object_nodes]
+        pairs: list[tuple[int, str, int]] = []
+        if self.checked and not self._checked_distinct(
+            leaves, lines, subject_nodes, object_nodes, pairs
+        ):
+            self._checked(leaves, lines, subject_nodes, object_nodes, pairs)
+        return _encoded(lines, subject_nodes, object_nodes, pairs)
 
     def _checked_distinct(
         self,
@@ -257,53 +403,61 @@ class FillPlan:
                 output.append(subject + middle + obj + " .\n")
 
 
-def _fixed(
-    subject: Any,
-    predicate: str,
-    obj: Any,
-    plan: FillPlan,
+def _encoded(
     lines: list[str],
-    first_degree: dict[int, list[str]],
-) -> None:
-    """File a triple without leaves: an output line, or text around its blank nodes."""
-    middle = " " + predicate + " "
-    if type(subject) is int:
-        if type(obj) is int:
-            plan.fixed_pairs.append((subject, middle, obj))
-            _pair_lines(subject, middle, obj, first_degree)
-            return
-        rest = middle + obj + " .\n"
-        plan.fixed_subject_nodes.append((subject, rest))
-        first_degree.setdefault(subject, []).append("_:a" + rest)
-    elif type(obj) is int:
-        plan.fixed_object_nodes.append((subject + middle, obj))
-        first_degree.setdefault(obj, []).append(subject + middle + "_:a .\n")
-    else:
-        lines.append(subject + middle + obj + " .\n")
+    subject_nodes: list[tuple[int, str]],
+    object_nodes: list[tuple[str, int]],
+    pairs: list[tuple[int, str, int]],
+) -> _Filled:
+    """Return a segment's filled-in text as UTF-8, with its blank nodes' first-degree lines."""
+    filled = _Filled(
+        [line.encode() for line in lines],
+        [(node, rest.encode()) for node, rest in subject_nodes],
+        [(front.encode(), node) for front, node in object_nodes],
+        [(subject, middle.encode(), obj) for subject, middle, obj in pairs],
+        {},
+    )
+    first_degree = filled.first_degree
+    for node, rest in filled.subject_nodes:
+        first_degree.setdefault(node, []).append(_A + rest)
+    for front, node in filled.object_nodes:
+        first_degree.setdefault(node, []).append(front + _A_DOT)
+    for subject, middle, obj in filled.pairs:
+        _pair_lines(subject, middle, obj, first_degree)
+    return filled
 
 
-def _pair_lines(subject: int, middle: str, obj: int, first_degree: dict[int, list[str]]) -> None:
+def _pair_lines(subject: int, middle: bytes, obj: int, first_degree: Lines) -> None:
     """Add the first-degree lines of a triple between two blank nodes (twice for a loop)."""
     if subject == obj:
-        line = "_:a" + middle + "_:a .\n"
+        line = _A + middle + _A_DOT
         first_degree.setdefault(subject, []).extend((line, line))
     else:
-        first_degree.setdefault(subject, []).append("_:a" + middle + "_:z .\n")
-        first_degree.setdefault(obj, []).append("_:z" + middle + "_:a .\n")
+        first_degree.setdefault(subject, []).append(_A + middle + b"_:z .\n")
+        first_degree.setdefault(obj, []).append(b"_:z" + middle + _A_DOT)
 
 
-def _may_repeat(quads: list[Any]) -> set[int]:
-    """Return the `id`s of the triples that some document's leaves can make equal to another."""
+def _may_repeat(quads: list[Any]) -> dict[int, int]:
+    """Map the `id` of each triple that some document's leaves can make equal to another to
+    its group: triples of different groups are never equal."""
     by_predicate: dict[str, list[Any]] = defaultdict(list)
     for quad in quads:
         by_predicate[quad[1]].append(quad)
-    found: set[int] = set()
+    parent: dict[int, int] = {}
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            item = parent[item]
+        return item
+
     for group in by_predicate.values():
         for n, first in enumerate(group):
             for second in group[n + 1 :]:
                 if (first[4] is not None or second[4] is not None) and _may_equal(first, second):
-                    found.update((id(first), id(second)))
-    return found
+                    a = root(parent.setdefault(id(first), id(first)))
+                    b = root(parent.setdefault(id(second), id(second)))
+                    parent[b] = a
+    return {item: root(item) for item in parent}
 
 
 def _may_equal(first: Any, second: Any) -> bool:

@@ -2,7 +2,7 @@
 
     template, leaves = lookup(document, memo)  # None: process the document in full
     template.safe                              # the document passes safe mode
-    template.canonical(leaves)                 # its RDFC-1.0 N-Quads, or None
+    template.canonical(leaves)                 # its RDFC-1.0 N-Quads (UTF-8), or None
 
 Why a template gives exactly pyld's result. `issuer.jsonld.shape` splits a
 document D into its shape (all keys, all non-string values, the `@context`
@@ -78,13 +78,13 @@ class Template:
                 return False
         return True
 
-    def canonical(self, leaves: list[str]) -> str | None:
-        """Return the canonical N-Quads of the document with these leaves, or None."""
+    def canonical(self, leaves: list[str]) -> bytes | None:
+        """Return the canonical N-Quads (UTF-8) of the document with these leaves, or None."""
         if self.plan is None:
             return None
         return self.plan.canonical(leaves)
 
-    def canonical_reference(self, leaves: list[str]) -> str | None:
+    def canonical_reference(self, leaves: list[str]) -> bytes | None:
         """`canonical` the plain way: fill in every triple, drop repeats, label (for tests)."""
         if self.quads is None:
             return None
@@ -103,7 +103,8 @@ class Template:
             if seen_key not in seen:
                 seen.add(seen_key)
                 quads.append((subject, predicate, obj))
-        return canonical_nquads(quads)
+        nquads = canonical_nquads(quads)
+        return None if nquads is None else nquads.encode()
 
 
 def lookup(document: Any, memo: ProcessingMemo) -> tuple[Template | None, list[str]]:

@@ -9,7 +9,7 @@ document's `@context` for hashing only. The deprecated name `eddsa-2022`
 from dataclasses import replace
 from typing import Any
 
-from issuer.jsonld.canonical import canonicalize
+from issuer.jsonld.canonical import canonical_bytes
 from issuer.jsonld.loader import DocumentLoader
 from issuer.proofs.cryptosuite import Cryptosuite
 from issuer.proofs.proof_config import canonical_proof_config
@@ -27,7 +27,7 @@ def proof_configuration(document: dict[str, Any], options: dict[str, Any]) -> di
 
 def canonize(document: dict[str, Any], loader: DocumentLoader | None) -> bytes:
     """Return the RDFC-1.0 canonical N-Quads of `document`."""
-    return canonicalize(document, loader=loader).encode()
+    return canonical_bytes(document, loader=loader)
 
 
 def canonize_proof_config(

@@ -476,3 +476,41 @@ def test_the_fill_plan_equals_the_plain_fill(data: st.DataObject, which: int) ->
     template, count = TEMPLATES[which]
     leaves = data.draw(st.lists(LEAF | st.text(max_size=6), min_size=count, max_size=count))
     assert template.canonical(leaves) == template.canonical_reference(leaves)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), which=st.integers(0, len(TEMPLATES) - 1))
+def test_the_fill_plan_reuses_nothing_stale_from_the_last_document(
+    data: st.DataObject, which: int
+) -> None:
+    # a batch: each document changes a few leaves of the one before (the plan remembers it)
+    template, count = TEMPLATES[which]
+    leaves = data.draw(st.lists(LEAF | st.text(max_size=6), min_size=count, max_size=count))
+    for _ in range(5):
+        assert template.canonical(leaves) == template.canonical_reference(leaves)
+        for slot in data.draw(st.lists(st.integers(0, count - 1), max_size=3)):
+            leaves = [*leaves]
+            leaves[slot] = data.draw(LEAF | st.text(max_size=6))
+
+
+def test_a_batch_of_level_credentials_equals_plain_pyld_one_by_one() -> None:
+    level = next(c for c in CREDENTIALS if c["credentialSubject"].get("result"))
+    shared = copy.deepcopy(level["credentialSubject"]["achievement"])
+    batch = []
+    for n, name in enumerate(["Ann", 'Bob "the" \\ builder\n', "Ann", "Çà 😀", "Ann", "Ann"]):
+        document = copy.deepcopy(level)
+        document["credentialSubject"]["achievement"] = shared  # one object, as in a batch
+        document["credentialSubject"]["identifier"][-1]["identityHash"] = name
+        document["id"] = f"https://example.org/c/{n}"
+        batch.append(document)
+    batch[2] = {**batch[2], "extra": "x"}  # an undefined term: refused, whatever came before
+    batch[4] = dict(reversed(list(batch[4].items())))  # another key order: another shape
+    outcomes = [_compare(document, f"document {n}") for n, document in enumerate(batch * 2)]
+    assert outcomes == ["refused" if n % 6 == 2 else "canonical" for n in range(12)]
+    shared["name"] = "Renamed in place, under every document of the batch"
+    shared["description"] = 'with "quotes"\tand a tab'
+    for n, document in enumerate(batch):
+        outcome = _compare(document, f"after the rename, document {n}")
+        assert outcome == ("refused" if n == 2 else "canonical")
+        if n != 2:
+            assert "Renamed in place" in canonicalize(document)
