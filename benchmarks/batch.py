@@ -83,6 +83,24 @@ def drop_database(name: str | None) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def peak_memory(process: subprocess.Popen[str], every: float = 0.2) -> tuple[float, float]:
+    """Wait for `process`, sampling its resident memory from /proc (Linux); return the peak
+    (MB) of its anonymous part (the heap, SQLite's page caches) and of file pages mapped in
+    (SQLite's mmap reads: the OS cache, shared and given back under pressure). Sampled from
+    here, so the benchmarked process stays single-threaded (its workers are forked)."""
+    anon = mapped = 0.0
+    while process.poll() is None:
+        try:
+            with open(f"/proc/{process.pid}/status") as status:
+                fields = dict(line.split(":", 1) for line in status)
+            anon = max(anon, int(fields["RssAnon"].split()[0]) / 1024)
+            mapped = max(mapped, int(fields["RssFile"].split()[0]) / 1024)
+        except (OSError, KeyError):
+            pass
+        time.sleep(every)
+    return anon, mapped
+
+
 def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, float]:
     """Issue a `rows`-learner roster on a fresh `kind` database; return the timings."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,13 +167,17 @@ def run_once(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, f
 def run_in_child(kind: str, rows: int, workers: int, chunk_size: int) -> dict[str, float]:
     """Run `run_once` in a fresh Python process (so its peak RSS is this run's alone)."""
     load_before = os.getloadavg()[0]
-    output = subprocess.run(
+    child = subprocess.Popen(
         [sys.executable, __file__, "--child", f"{kind},{rows},{workers},{chunk_size}"],
-        check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-    ).stdout
+    )
+    anon, mapped = peak_memory(child)
+    output = child.stdout.read() if child.stdout else ""
+    if child.returncode:
+        raise SystemExit(f"the {kind} run of {rows} rows failed ({child.returncode})")
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    result["main_anon_mb"], result["main_file_mb"] = anon, mapped
     result["load_before"] = load_before
     result["load_after"] = os.getloadavg()[0]
     return result
@@ -246,7 +268,7 @@ def main() -> None:
     print(
         f"{'database':<11}{'rows':>9}{'workers':>8}{'check s':>9}{'issue s':>9}{'total s':>9}"
         f"{'cred/s':>8}{'main CPU s':>11}{'workers CPU s':>14}{'main RSS MB':>12}"
-        f"{'worker RSS MB':>14}{'load':>11}"
+        f"{'anon/file':>10}{'worker RSS MB':>14}{'load':>11}"
     )
     for kind in args.databases.split(","):
         results: dict[tuple[int, int], dict[str, float]] = {}
@@ -258,7 +280,9 @@ def main() -> None:
                     f"{kind:<11}{rows:>9}{workers:>8}{result['check']:>9.2f}"
                     f"{result['issue']:>9.2f}{result['total']:>9.2f}{result['rate']:>8.0f}"
                     f"{result['parent_cpu']:>11.2f}{result['workers_cpu']:>14.2f}"
-                    f"{result['main_rss_mb']:>12.0f}{result['worker_rss_mb']:>14.0f}"
+                    f"{result['main_rss_mb']:>12.0f}"
+                    f"{result['main_anon_mb']:>6.0f}/{result['main_file_mb']:<3.0f}"
+                    f"{result['worker_rss_mb']:>14.0f}"
                     f"{result['load_before']:>5.1f}->{result['load_after']:<4.1f}",
                     flush=True,
                 )

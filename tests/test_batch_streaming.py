@@ -12,9 +12,14 @@ from sqlalchemy import select, update
 import issuer.services.batch_running as batch_running
 import issuer.store.batches as batch_store
 from issuer.paths import seed_files
-from issuer.services.batch_planning import RosterProblems, learner_key, repeated_learners
+from issuer.services.batch_planning import (
+    BatchPlanner,
+    RosterProblems,
+    learner_key,
+    repeated_learners,
+)
 from issuer.services.batches import BatchOptions
-from issuer.services.roster import RosterRow, read_csv
+from issuer.services.roster import RosterFileError, RosterRow, read_csv
 from issuer.settings import Settings
 from issuer.store.batches import BatchStore
 from issuer.store.database import batch_rows_table, credentials_table
@@ -167,3 +172,25 @@ def test_problems_past_the_listed_ones_are_counted(
         svc.batches.submit(
             read_csv(text), options=BatchOptions(), source_name="b.csv", actor="t", now=NOW
         )
+
+
+def test_a_file_changed_between_the_passes_stores_nothing(
+    svc: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A roster file is read once a pass: rows stored must be the rows planned and hashed."""
+    path = tmp_path / "c.csv"
+    path.write_text(f"email,framework,statements\na@example.org,{FRAMEWORK},emerging-01\n")
+    roster = read_csv(path)
+    summarize = BatchPlanner.summarize
+
+    def summarize_then_edit(planner: BatchPlanner, entries: Any) -> Any:
+        summary = summarize(planner, entries)
+        path.write_text(f"email,framework,statements\nb@example.org,{FRAMEWORK},emerging-01\n")
+        return summary
+
+    monkeypatch.setattr(BatchPlanner, "summarize", summarize_then_edit)
+    with pytest.raises(RosterFileError, match="changed while it was read"):
+        svc.batches.submit(roster, options=BatchOptions(), source_name="c.csv", actor="t", now=NOW)
+    assert svc.batches.recent() == []
+    with svc.engine.connect() as conn:
+        assert conn.execute(select(batch_rows_table)).all() == []

@@ -13,7 +13,7 @@ from issuer.cli import CliState, pass_state
 from issuer.errors import InvalidInput
 from issuer.proofs.suites import DEFAULT_SUITE, SIGNING_SUITES
 from issuer.services.batch_results import summary_lines, write_wallets_zip
-from issuer.services.batches import CHUNK_SIZE, BatchOptions, CheckReport, RosterProblems
+from issuer.services.batches import CHUNK_SIZE, BatchOptions, CheckReport
 from issuer.services.roster import Roster, read_csv
 from issuer.store.batches import StoredBatch
 from issuer.wiring import Services
@@ -93,14 +93,17 @@ def issue_batch(
         raise click.ClickException(f"{name}: {err}") from err
     services = state.services
     if dry_run:
-        _dry_run(services, name, parsed, options, as_json)
+        try:
+            _dry_run(services, name, parsed, options, as_json)
+        except InvalidInput as err:  # the file changed since it was read: not a roster now
+            raise click.ClickException(f"{name}: {err}") from err
         return
     services.keys.ensure()
     try:
         batch, resumed = services.batches.submit(
             parsed, options=options, source_name=roster.name, actor="cli", now=datetime.now(UTC)
         )
-    except RosterProblems as err:
+    except InvalidInput as err:  # RosterProblems, or the file changed since it was checked
         raise click.ClickException(f"{name}: {err}") from err
     say = _stderr if as_json else click.echo
     verb = "resuming unfinished batch" if resumed else "batch"

@@ -30,7 +30,7 @@ from issuer.services.batch_running import (
     BatchExecutor,
     ProgressCallback,
 )
-from issuer.services.roster import Roster, RosterDigest
+from issuer.services.roster import Roster, RosterDigest, RosterFileError
 from issuer.store.batches import BatchStore, StoredBatch
 
 __all__ = [
@@ -80,7 +80,7 @@ class BatchService:
         roster and options (True: to be resumed). Raise `RosterProblems` if any row is bad.
 
         Two passes over the roster: one plans it (every problem, the count of credentials,
-        the digest), one stores its rows, a chunk at a time."""
+        the digest), one stores its rows, a chunk at a time (and checks they hash the same)."""
         digest = RosterDigest(options.to_json())
         summary = self._planner.summarize(digest.through(roster.entries()))
         if summary.problem_count:
@@ -100,7 +100,7 @@ class BatchService:
             created_at=now,
             updated_at=now,
         )
-        self._batches.create(batch, ((learner_key(row), row.to_json()) for row in roster.rows()))
+        self._batches.create(batch, _stored_rows(roster, options, digest.hexdigest()))
         return batch, False
 
     def get(self, batch_id: str) -> StoredBatch:
@@ -143,3 +143,15 @@ class BatchService:
         """Yield each roster row with the learner's active credentials it called for (read
         and looked up a chunk of rows at a time)."""
         return self._results.results(self.get(batch_id))
+
+
+def _stored_rows(
+    roster: Roster, options: BatchOptions, digest: str
+) -> Iterator[tuple[int, str, str]]:
+    """Yield each row as the batch stores it; raise `RosterFileError` (nothing is stored) if
+    the rows are not those planned (a file changed between the passes)."""
+    again = RosterDigest(options.to_json())
+    for row in roster.rows():
+        yield row.number, learner_key(row), again.add(row)
+    if again.hexdigest() != digest:
+        raise RosterFileError("changed while it was read (nothing was stored): run it again")

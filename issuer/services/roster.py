@@ -227,13 +227,18 @@ class RosterDigest:
         self._hash.update(f'{{"options": {head}, "rows": ['.encode())
         self._first = True
 
+    def add(self, row: RosterRow) -> str:
+        """Hash the next row; return its JSON text (as a batch stores it)."""
+        text = json.dumps(row.to_json(), sort_keys=True, ensure_ascii=False)
+        self._hash.update((text if self._first else ", " + text).encode("utf-8"))
+        self._first = False
+        return text
+
     def through(self, entries: Iterable[RosterEntry]) -> Iterator[RosterEntry]:
         """Yield `entries`, hashing each row on the way."""
         for entry in entries:
             if entry.row is not None:
-                text = json.dumps(entry.row.to_json(), sort_keys=True, ensure_ascii=False)
-                self._hash.update((text if self._first else ", " + text).encode("utf-8"))
-                self._first = False
+                self.add(entry.row)
             yield entry
 
     def hexdigest(self) -> str:

@@ -63,9 +63,10 @@ class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create(self, batch: StoredBatch, rows: Iterable[tuple[str, dict[str, Any]]]) -> None:
-        """Store a new batch with its roster rows, each `(learner key, row with its number)`,
-        inserted in chunks (`rows` may be a generator: it is read once, chunk by chunk)."""
+    def create(self, batch: StoredBatch, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Store a new batch with its roster rows, each `(number, learner key, row as JSON
+        text)`, inserted in chunks in one transaction (`rows` may be a generator: it is read
+        once, chunk by chunk; if it raises, nothing is stored)."""
         values = {**batch.__dict__}
         values["options"] = json.dumps(batch.options, sort_keys=True)
         values["errors"] = json.dumps(batch.errors, ensure_ascii=False)
@@ -77,13 +78,8 @@ class BatchStore:
                 conn.execute(
                     statement,
                     [
-                        {
-                            "batch_id": batch.id,
-                            "number": row["number"],
-                            "learner": learner,
-                            "data": json.dumps(row, ensure_ascii=False),
-                        }
-                        for learner, row in chunk
+                        {"batch_id": batch.id, "number": number, "learner": learner, "data": data}
+                        for number, learner, data in chunk
                     ],
                 )
 
