@@ -27,7 +27,8 @@ cache and two memos used by `issuer.jsonld.processor.Processor`:
   fresh copy inside index maps, where pyld writes into expanded children.
 
 It also holds the caches of `issuer.jsonld.template` (per-shape templates,
-and the terms of each set of contexts), kept per loader for the same reason.
+and the terms of each set of contexts) and of `issuer.jsonld.shape` (node
+objects already walked), kept per loader for the same reason.
 
 Anything else goes to pyld unchanged. `tests/unit/proofs/test_fast_path.py`
 compares the output with plain `jsonld.normalize` over many credentials.
@@ -51,6 +52,7 @@ MAX_PROCESSED = 1024
 MAX_EXPANDED = 512
 MAX_DOCUMENTS = 256
 MAX_TEMPLATES = 512  # a level credential's template is about 60-140 KiB
+MAX_SUBTREES = 256  # an achievement's marshal image is about 10 KiB
 
 
 class LockedLRU(LRUCache[Hashable, Any]):
@@ -134,6 +136,7 @@ class ProcessingMemo:
         self._seen = LockedLRU(4 * MAX_EXPANDED)
         self.templates = LockedLRU(MAX_TEMPLATES)  # issuer.jsonld.template, by document shape
         self.shapes_seen = LockedLRU(4 * MAX_TEMPLATES)
+        self.subtrees = LockedLRU(MAX_SUBTREES)  # issuer.jsonld.shape, node objects walked
         self.context_info = LockedLRU(MAX_RESOLVED)  # issuer.jsonld.template, by @context values
         self.hits = {"contexts": 0, "expansions": 0, "templates": 0}
         self.last_template: tuple[Any, Any] | None = None  # (shape key, template) last found

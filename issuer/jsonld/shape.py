@@ -21,9 +21,20 @@ Leaves come in two kinds, decided by the string alone:
 Which strings are leaves is only a matter of speed: a leaf the expansion is
 not blind to makes the probe fail its proof, and that shape is then always
 processed in full.
+
+Documents of a batch share big node objects (the achievement) by value. Given a
+`subtrees` cache, `shape_of` remembers the walk of each node object with an `id`
+(other than the document) under its `marshal` image (format 2, no references):
+marshal writes exact types only (bool apart from int, no subclasses: it refuses
+anything else), so equal images are equal JSON, walked alike. A node object
+holding an `@context` is not remembered (its contexts are read as objects later),
+and nor is one inside `MAX_NESTED` others (so each value is marshalled a few
+times at most).
 """
 
+import marshal
 import re
+from collections.abc import Hashable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,12 +99,19 @@ class Shape:
     contexts: list[Any] = field(default_factory=list)
 
 
-def shape_of(document: dict[str, Any], hints: Hints) -> Shape:
+MAX_NESTED = 3  # node objects remembered inside one another: bounds the marshal work
+Subtrees = MutableMapping[Hashable, Any]
+"""(hints, marshal image of a node object) -> its walk: (key, leaves tuple, kinds tuple)."""
+
+
+def shape_of(document: dict[str, Any], hints: Hints, subtrees: Subtrees | None = None) -> Shape:
     """Return the shape of `document` (raises `NotJson` for non-JSON values)."""
     shape = Shape()
     leaves, kinds, contexts = shape.leaves, shape.kinds, shape.contexts
     keep, ids = hints.keep, hints.ids
     iri = IRI_LEAF.fullmatch
+    cache = subtrees if subtrees is not None else {}
+    nested = [0 if subtrees is not None else MAX_NESTED]  # remembered() calls under way
 
     def string(value: str, id_valued: bool) -> Any:
         if ":" in value and iri(value):
@@ -111,31 +129,56 @@ def shape_of(document: dict[str, Any], hints: Hints) -> Shape:
         if kind is str:
             return string(value, id_valued)
         if kind is dict:
-            items: list[Any] = [DICT]
-            append = items.append
-            for key, item in value.items():
-                append(key)
-                if key[:1] == "@" or key in keep:
-                    if key == "@context":
-                        contexts.append(item)
-                    append(verbatim(item))
-                elif type(item) is str:  # the common case, `string` written in place
-                    if ":" in item and iri(item):
-                        leaves.append(item)
-                        kinds.append(IRI)
-                        append(IRI)
-                    elif key in ids:
-                        append(item)
-                    else:
-                        leaves.append(item)
-                        kinds.append(STR)
-                        append(STR)
-                else:
-                    append(walk(item, key in ids))
-            return tuple(items)
+            if nested[0] < MAX_NESTED and "id" in value and value is not document:
+                return remembered(value)
+            return walk_dict(value)
         if kind is list:
             return (LIST, *[walk(item, id_valued) for item in value])
         return verbatim(value)
+
+    def walk_dict(value: dict[str, Any]) -> Any:
+        items: list[Any] = [DICT]
+        append = items.append
+        for key, item in value.items():
+            append(key)
+            if key[:1] == "@" or key in keep:
+                if key == "@context":
+                    contexts.append(item)
+                append(verbatim(item))
+            elif type(item) is str:  # the common case, `string` written in place
+                if ":" in item and iri(item):
+                    leaves.append(item)
+                    kinds.append(IRI)
+                    append(IRI)
+                elif key in ids:
+                    append(item)
+                else:
+                    leaves.append(item)
+                    kinds.append(STR)
+                    append(STR)
+            else:
+                append(walk(item, key in ids))
+        return tuple(items)
+
+    def remembered(value: dict[str, Any]) -> Any:
+        try:
+            image = marshal.dumps(value, 2)
+        except ValueError:  # not plain data, or too deep: walked (and refused) as usual
+            return walk_dict(value)
+        found = cache.get((hints, image))
+        if found is not None:
+            leaves.extend(found[1])
+            kinds.extend(found[2])
+            return found[0]
+        start, known_contexts = len(leaves), len(contexts)
+        nested[0] += 1
+        try:
+            key = walk_dict(value)
+        finally:
+            nested[0] -= 1
+        if len(contexts) == known_contexts:
+            cache[(hints, image)] = (key, tuple(leaves[start:]), tuple(kinds[start:]))
+        return key
 
     shape.key = walk(document, False)
     return shape

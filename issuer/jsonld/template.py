@@ -115,7 +115,7 @@ def lookup(document: Any, memo: ProcessingMemo) -> tuple[Template | None, list[s
         hints = _hints(document.get("@context"), memo)
         if hints is None:
             return None, []
-        shape = shape_of(document, hints)
+        shape = shape_of(document, hints, memo.subtrees)
         key = (verbatim(document.get("@context")), shape.key)
     except (NotJson, RecursionError, TypeError):
         return None, []

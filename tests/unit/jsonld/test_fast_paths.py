@@ -32,7 +32,8 @@ from issuer.jsonld.loader import document_loader
 from issuer.jsonld.memo import ProcessingMemo, memo_for
 from issuer.jsonld.processor import Processor
 from issuer.jsonld.reference import normalize_plain
-from issuer.jsonld.template import lookup
+from issuer.jsonld.shape import shape_of
+from issuer.jsonld.template import _hints, lookup
 from issuer.proofs import jcs
 from issuer.wallet.clr import build_clr
 from issuer.wallet.presentation import build_presentation
@@ -514,3 +515,62 @@ def test_a_batch_of_level_credentials_equals_plain_pyld_one_by_one() -> None:
         assert outcome == ("refused" if n == 2 else "canonical")
         if n != 2:
             assert "Renamed in place" in canonicalize(document)
+
+
+class _Text(str):
+    """A string that is not a `str`: never JSON to the shape."""
+
+
+_SWAPS: list[Any] = [True, 1, 1.0, False, 0, None, "1", _Text("1"), [True], [1], {"a": 1}]
+
+
+def test_remembered_node_objects_walk_exactly_like_fresh_ones() -> None:
+    # the cache is keyed by value, with exact types: True, 1 and 1.0 are three shapes
+    cache: dict[Any, Any] = {}
+    hints = _hints(CREDENTIALS[0]["@context"], memo_for(document_loader()))
+    assert hints is not None
+    rng = random.Random(7)
+    documents = [copy.deepcopy(c) for c in CREDENTIALS[:12]] + _variants(24, 8, 0.3)
+    for document in documents:
+        achievement = document["credentialSubject"]["achievement"]
+        for n, value in enumerate(rng.sample(_SWAPS, 4)):
+            achievement["flag"] = value
+            if n == 3:  # its own context: a shape's contexts are read when its template is built
+                achievement["@context"] = {"flag": "https://example.org/vocab#flag"}
+            try:
+                fresh = shape_of(document, hints)
+            except Exception as err:
+                with pytest.raises(type(err)):
+                    shape_of(document, hints, cache)
+                continue
+            for _ in range(2):  # a miss, then a hit
+                cached = shape_of(document, hints, cache)
+                assert (cached.key, cached.leaves, cached.kinds, cached.contexts) == (
+                    fresh.key,
+                    fresh.leaves,
+                    fresh.kinds,
+                    fresh.contexts,
+                )
+                assert [type(k) for k in cached.kinds] == [type(k) for k in fresh.kinds]
+    assert cache
+
+
+def test_a_remembered_achievement_changed_in_place_or_by_type_is_walked_again() -> None:
+    document = copy.deepcopy(next(c for c in CREDENTIALS if c["credentialSubject"].get("result")))
+    achievement = document["credentialSubject"]["achievement"]
+    for value in (True, 1, 1.0, "true", True):
+        achievement["extra"] = value  # an undefined term: refused, whatever the type
+        assert _compare(document, repr(value)) == "refused"
+    del achievement["extra"]
+    for step in range(3):
+        achievement["name"] = f'Renamed {step} "quoted"\n'
+        achievement["alignment"][0]["targetCode"] = f"code {step}"
+        for _ in range(2):
+            assert _compare(document, f"step {step}") == "canonical"
+    # an achievement carrying its own context is walked every time (its context is read later)
+    achievement["@context"] = {"extra": "https://example.org/vocab#extra"}
+    achievement["extra"] = True
+    for value in (True, 1, "x"):
+        achievement["extra"] = value
+        assert _compare(document, f"own context, {value!r}") == "canonical"
+    assert "vocab#extra" in canonicalize(document)
