@@ -1,6 +1,8 @@
 """Batches in flat memory: rows stored and read back in chunks, duplicates found through the
 database (not a map of every row), resumed after a failure; on SQLite and PostgreSQL."""
 
+import io
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from issuer.services.batch_planning import (
     learner_key,
     repeated_learners,
 )
+from issuer.services.batch_results import write_wallets_zip
 from issuer.services.batches import BatchOptions
 from issuer.services.roster import RosterFileError, RosterRow, read_csv
 from issuer.settings import Settings
@@ -84,6 +87,19 @@ def test_duplicates_split_across_chunks_are_skipped_once(
     assert len(keys) == len(set(keys)) == 10
     results = list(svc.batches.results(batch.id))
     assert [len(r.credentials) for r in results] == [1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1]
+    out = io.BytesIO()
+    for _ in write_wallets_zip(
+        out,
+        lambda: svc.batches.results(batch.id),
+        base_url=BASE_URL,
+        wallets=svc.wallet,
+        now=NOW,
+        with_clr=False,
+    ):
+        pass
+    names = zipfile.ZipFile(out).namelist()
+    ana = sorted(n for n in names if n.startswith("00002-ana/credentials/") and ".json" in n)
+    assert len(ana) == 2 and len([n for n in names if n.endswith("/wallet-link.txt")]) == 9
 
     again = svc.batches.check(read_csv(path), BatchOptions())
     assert (again.to_issue, again.skipped) == (0, 13)

@@ -216,10 +216,13 @@ def _write_results(
             text.writelines(summary_lines(services.batches.results(batch.id), base_url))
         say(f"summary: {summary_path}")
     if wallets_path:
-        results = list(services.batches.results(batch.id))  # the zip groups rows by learner
         with wallets_path.open("wb") as out:
             for _ in write_wallets_zip(
-                out, results, base_url=base_url, wallets=services.wallet, now=datetime.now(UTC)
+                out,
+                lambda: services.batches.results(batch.id),
+                base_url=base_url,
+                wallets=services.wallet,
+                now=datetime.now(UTC),
             ):
                 pass
         say(f"wallet files: {wallets_path}")

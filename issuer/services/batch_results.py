@@ -17,7 +17,7 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -153,20 +153,17 @@ def summary_lines(results: Iterable[RowResult], base_url: str) -> Iterator[str]:
     yield out.getvalue()
 
 
-def summary_csv(results: Iterable[RowResult], base_url: str) -> str:
-    """Return the whole summary CSV (see `summary_lines`)."""
-    return "".join(summary_lines(results, base_url))
-
-
 @dataclass
 class _Learner:
     folder: str
     wallet_id: str
-    credentials: dict[str, StoredCredential] = field(default_factory=dict)
+    credential_ids: dict[str, None] = field(default_factory=dict)
+    """The ids of the learner's credentials the roster called for, in order (no documents)."""
 
 
-def learners(results: list[RowResult]) -> list[_Learner]:
-    """Group the rows' credentials by learner (wallet), in roster order."""
+def learners(results: Iterable[RowResult]) -> list[_Learner]:
+    """Group the rows' credentials by learner (wallet), in roster order (ids only: the
+    documents are read a learner at a time)."""
     by_wallet: dict[str, _Learner] = {}
     for result in results:
         if not result.wallet_id or not result.credentials:
@@ -178,7 +175,7 @@ def learners(results: list[RowResult]) -> list[_Learner]:
             by_wallet[result.wallet_id] = _Learner(folder, result.wallet_id)
         learner = by_wallet[result.wallet_id]
         for credential in result.credentials:
-            learner.credentials.setdefault(credential.id, credential)
+            learner.credential_ids.setdefault(credential.id)
     return list(by_wallet.values())
 
 
@@ -206,32 +203,44 @@ def _file_stem(credential: StoredCredential) -> str:
     return slugify(achievement.split("/frameworks/", 1)[-1]) or credential.id
 
 
+SUMMARY_LINES_A_YIELD = 1000
+
+
 def write_wallets_zip(
     out: BinaryIO,
-    results: list[RowResult],
+    results: Callable[[], Iterable[RowResult]],
     *,
     base_url: str,
     wallets: WalletService,
     now: datetime,
     with_clr: bool = True,
 ) -> Iterator[None]:
-    """Write the zip to `out`, yielding after each learner (so a caller can stream it)."""
+    """Write the zip to `out`, yielding every so often (so a caller can stream it).
+
+    `results` is read twice (the summary, then the learners); a learner's credentials are
+    read with their folder, so only one learner's documents are held at a time."""
     badges = _Badges(wallets.logo)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("summary.csv", summary_csv(results, base_url))
-        for learner in learners(results):
+        with archive.open("summary.csv", "w") as summary:
+            for n, line in enumerate(summary_lines(results(), base_url), start=1):
+                summary.write(line.encode("utf-8"))
+                if n % SUMMARY_LINES_A_YIELD == 0:
+                    yield
+        for learner in learners(results()):
             folder = learner.folder
             archive.writestr(
                 f"{folder}/wallet-link.txt", wallet_url(base_url, learner.wallet_id) + "\n"
             )
+            held = {c.stored.id: c for c in wallets.credentials(learner.wallet_id, now=now)}
             documents: list[dict[str, Any]] = []
             frameworks: list[str] = []
-            for credential in learner.credentials.values():
+            for credential_id in learner.credential_ids:
+                credential = held[credential_id].stored
                 stem = f"{folder}/credentials/{_file_stem(credential)}"
                 archive.writestr(f"{stem}.json", credential.document)
                 archive.writestr(f"{stem}.png", badges.baked(credential.document, "png"))
                 archive.writestr(f"{stem}.svg", badges.baked(credential.document, "svg"))
-                documents.append(json.loads(credential.document))
+                documents.append(held[credential_id].document)
                 if credential.framework_id and credential.framework_id not in frameworks:
                     frameworks.append(credential.framework_id)
             presentation = build_presentation(
@@ -269,7 +278,9 @@ class ChunkSink(io.RawIOBase):
         return data
 
 
-def stream_wallets_zip(results: list[RowResult], **options: Any) -> Iterator[bytes]:
+def stream_wallets_zip(
+    results: Callable[[], Iterable[RowResult]], **options: Any
+) -> Iterator[bytes]:
     """Yield the zip's bytes learner by learner (for a streamed HTTP response)."""
     sink = ChunkSink()
     # a RawIOBase is a binary stream to zipfile (typeshed types `out` as IO[bytes])

@@ -449,12 +449,11 @@ def _summary(batch_id: str) -> Response:
 def _wallets(batch_id: str) -> Response:
     _finished(batch_id)
     svc = services()
-    results = list(svc.batches.results(batch_id))  # the zip groups rows by learner
     with_clr = request.args.get("clr", "true").lower() in TRUE
 
     def generate() -> Iterator[bytes]:
         yield from stream_wallets_zip(
-            results,
+            lambda: svc.batches.results(batch_id),
             base_url=svc.settings.base_url,
             wallets=svc.wallet,
             now=_now(),
