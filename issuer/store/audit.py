@@ -22,6 +22,10 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
+_INSERT = insert(audit_log_table)
+"""Built once (SQLAlchemy skips rebuilding it and its cache key at every event)."""
+
+
 def record_event(
     conn: Connection,
     *,
@@ -33,13 +37,14 @@ def record_event(
 ) -> None:
     """Append an event in the caller's transaction (so it commits or rolls back with the change)."""
     conn.execute(
-        insert(audit_log_table).values(
-            at=at,
-            actor=actor,
-            action=action,
-            subject=subject,
-            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
-        )
+        _INSERT,
+        {
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        },
     )
 
 
@@ -60,7 +65,7 @@ def record_events(conn: Connection, events: list[dict[str, Any]]) -> None:
                 if key:
                     texts[key] = text
             rows.append({**event, "detail": text})
-        conn.execute(insert(audit_log_table), rows)
+        conn.execute(_INSERT, rows)
 
 
 def read_events(

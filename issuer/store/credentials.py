@@ -106,6 +106,7 @@ def _newest_where(column: Any) -> Select[Any]:
 
 
 _BY_ID = _newest_where(credentials_table.c.id)
+_INSERT = insert(credentials_table)
 _BY_URL = _newest_where(credentials_table.c.url)
 
 
@@ -125,7 +126,7 @@ class CredentialStore:
         if not credentials:
             return
         try:
-            conn.execute(insert(credentials_table), [c.__dict__ for c in credentials])
+            conn.execute(_INSERT, [c.__dict__ for c in credentials])
         except IntegrityError as err:
             if _violates_dedupe(err):
                 raise AlreadyIssued(str(err.orig or err)) from err
