@@ -78,9 +78,10 @@ def _http_error(err: HTTPException) -> Response:
     errors = getattr(err, "errors", None)
     extra = {"errors": errors} if isinstance(errors, list) else {}
     response = problem(err.code or 500, err.name, err.description or err.name, code, **extra)
+    own = err.get_response().headers  # (rendered once: it writes werkzeug's HTML page)
     for header in ("Allow", "WWW-Authenticate", "Retry-After"):
-        if header in err.get_response().headers:
-            response.headers[header] = err.get_response().headers[header]
+        if header in own:
+            response.headers[header] = own[header]
     return response
 
 
