@@ -173,6 +173,59 @@ def repeated_learners(rows: Iterable[RosterRow]) -> set[str]:
     return maybe
 
 
+_Resolved = tuple[Framework | None, list[Selection], tuple[str, ...]]
+
+
+class _Selections:
+    """What rows call for, resolved once per framework, statements and levels (the rows of
+    a cohort repeat themselves); at most `CACHED` kept, so a roster of all-different rows
+    does not fill memory either."""
+
+    CACHED = 4096
+
+    def __init__(self, catalog: FrameworkCatalog) -> None:
+        self._catalog = catalog
+        self._frameworks: dict[str, tuple[Framework, FrameworkAchievements] | str] = {}
+        self._resolved: dict[tuple[str, tuple[str, ...], tuple[str, ...]], _Resolved] = {}
+
+    def of(
+        self, entry: RosterEntry
+    ) -> tuple[Framework | None, list[Selection], tuple[RowProblem, ...]]:
+        """Return the row's framework, what it calls for, and every problem of the record
+        (the reader's first); no framework if the row has none (the reader said so)."""
+        row = entry.row
+        if row is None or not row.framework:
+            return None, [], entry.problems
+        key = (row.framework, row.statements, row.levels)
+        resolved = self._resolved.get(key)
+        if resolved is None:
+            if len(self._resolved) >= self.CACHED:
+                self._resolved.clear()
+            resolved = self._resolved[key] = self._resolve(row)
+        framework, chosen, found = resolved
+        if found:
+            problems = (*entry.problems, *(RowProblem(row.number, m) for m in found))
+            return framework, chosen, problems
+        return framework, chosen, entry.problems
+
+    def _resolve(self, row: RosterRow) -> _Resolved:
+        reference = row.framework
+        if reference not in self._frameworks:
+            try:
+                framework = self._catalog.get(reference)
+                self._frameworks[reference] = (framework, self._catalog.achievements(framework.id))
+            except NotFound as err:
+                self._frameworks[reference] = str(err)
+        looked_up = self._frameworks[reference]
+        if isinstance(looked_up, str):
+            return None, [], (looked_up,)
+        framework, achievements = looked_up
+        chosen, found = resolve_demonstrated(framework, row.statements, row.levels)
+        if found:
+            return framework, [], tuple(found)
+        return framework, selections_for(framework, achievements, chosen), ()
+
+
 class BatchPlanner:
     """Plans rosters and checks them (a dry run) against what is issued already."""
 
@@ -188,42 +241,20 @@ class BatchPlanner:
 
         `repeated`: the learner keys (`learner_key`) that may have more than one row; only
         their credentials are remembered to find duplicates (`duplicate_of`), so planning
-        holds no more than the caches of frameworks and references, whatever the length."""
-        frameworks: dict[str, tuple[Framework, FrameworkAchievements] | str] = {}
+        holds no more than its caches (frameworks, references), whatever the length."""
+        selections = _Selections(self._catalog)
         level_results: dict[tuple[str, str], Result] = {}
-        resolved_refs: dict[
-            tuple[str, tuple[str, ...], tuple[str, ...]], tuple[set[str], list[str]]
-        ]
-        resolved_refs = {}
-        selected: dict[tuple[str, frozenset[str]], list[Selection]] = {}
         first_row: dict[str, int] = {}
         for entry in entries:
             row = entry.row
-            if row is None or not row.framework:  # no framework: reported by the reader
-                yield RowPlan(entry.number, row, (), entry.problems)
-                continue
-            resolved = self._framework(frameworks, row.framework)
-            if isinstance(resolved, str):
-                yield RowPlan(
-                    entry.number, row, (), (*entry.problems, RowProblem(row.number, resolved))
-                )
-                continue
-            framework, achievements = resolved
-            refs = (framework.id, row.statements, row.levels)  # rows of a cohort repeat themselves
-            if refs not in resolved_refs:
-                resolved_refs[refs] = resolve_demonstrated(framework, row.statements, row.levels)
-            chosen, found = resolved_refs[refs]
-            if found or entry.problems:
-                problems = (*entry.problems, *(RowProblem(row.number, m) for m in found))
+            framework, chosen, problems = selections.of(entry)
+            if row is None or framework is None or problems:
                 yield RowPlan(entry.number, row, (), problems)
                 continue
             recipient = recipient_key(Recipient(email=row.email, did=row.did))
             tracked = recipient[:LEARNER_KEY_LENGTH] in repeated
-            chosen_key = (framework.id, frozenset(chosen))
-            if chosen_key not in selected:
-                selected[chosen_key] = selections_for(framework, achievements, chosen)
             planned = []
-            for selection in selected[chosen_key]:
+            for selection in chosen:
                 key = dedupe_key(framework.id, selection.achievement.id, recipient)
                 results: tuple[Result, ...] = ()
                 if selection.level is not None:
@@ -251,26 +282,18 @@ class BatchPlanner:
                 )
             yield RowPlan(entry.number, row, tuple(planned), ())
 
-    def _framework(
-        self, cache: dict[str, tuple[Framework, FrameworkAchievements] | str], reference: str
-    ) -> tuple[Framework, FrameworkAchievements] | str:
-        """Return the framework and its achievements, or the problem (looked up once each)."""
-        if reference not in cache:
-            try:
-                framework = self._catalog.get(reference)
-                cache[reference] = (framework, self._catalog.achievements(framework.id))
-            except NotFound as err:
-                cache[reference] = str(err)
-        return cache[reference]
-
     def summarize(self, entries: Iterable[RosterEntry]) -> RosterSummary:
-        """Plan the records through once: count rows and credentials, find every problem."""
+        """Go through the records once: count rows and credentials, find every problem (no
+        credential is planned: only how many each row calls for)."""
+        selections = _Selections(self._catalog)
         problems = ProblemList()
         rows = credentials = 0
-        for planned in self.plan(entries, ()):
-            rows += planned.row is not None
-            credentials += len(planned.credentials)
-            problems.add(planned.problems)
+        for entry in entries:
+            rows += entry.row is not None
+            framework, chosen, found = selections.of(entry)
+            problems.add(found)
+            if framework is not None and not found:
+                credentials += len(chosen)
         return RosterSummary(rows, credentials, problems.listed, problems.count, problems.rows)
 
     def check(self, roster: Roster, options: BatchOptions) -> CheckReport:
