@@ -35,6 +35,8 @@ text holds the sentinels' mark.
 
 import json
 import re
+from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import rfc8785
@@ -72,22 +74,44 @@ def _plain(value: Any) -> bool:
 _encode_string = json.encoder.encode_basestring
 _SENTINEL = re.compile('"(?:x-probe://)?\ue000([0-9]+)\ue000"')
 _MARK = "\ue000"
-_NO_PLAN = (None, ())
+MAX_REMEMBERED = 4096  # encoded leaves per plan
 
 
-def _plan(probe: Any, count: int) -> tuple[Any, tuple[int, ...]]:
-    """Return the probe's encoding split around its sentinels, and their slots in output order."""
+class _Plan:
+    """The probe's encoding as UTF-8 pieces around the leaves, and the leaves' encodings seen."""
+
+    __slots__ = ("encoded", "in_order", "parts")
+
+    def __init__(self, parts: list[bytes], in_order: Callable[[list[str]], tuple[str, ...]]):
+        self.parts = parts  # the pieces at even places; odd places are the leaves'
+        self.in_order = in_order
+        self.encoded: dict[str, bytes] = {}  # leaf -> its JSON string, UTF-8
+
+
+_NO_PLAN = _Plan([], tuple)
+
+
+def _plan(probe: Any, count: int) -> _Plan:
+    """Return the plan of a probe (`_NO_PLAN` if its text is not split exactly by its leaves)."""
     if probe is None or not _plain(probe):
         return _NO_PLAN
     try:
         text = _encode(probe)
-    except (TypeError, ValueError):
+        parts = _SENTINEL.split(text)
+        pieces, slots = parts[0::2], [int(n) for n in parts[1::2]]
+        if sorted(slots) != list(range(count)) or any(_MARK in piece for piece in pieces):
+            return _NO_PLAN
+        return _Plan([part.encode("utf-8") for part in parts], _getter(slots))
+    except (TypeError, ValueError):  # UnicodeEncodeError included
         return _NO_PLAN
-    parts = _SENTINEL.split(text)
-    pieces, slots = tuple(parts[0::2]), tuple(int(n) for n in parts[1::2])
-    if sorted(slots) != list(range(count)) or any(_MARK in piece for piece in pieces):
-        return _NO_PLAN
-    return pieces, slots
+
+
+def _getter(slots: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """Return a function giving the leaves at `slots`, as a tuple."""
+    if len(slots) == 1:
+        (slot,) = slots
+        return lambda leaves: (leaves[slot],)
+    return itemgetter(*slots) if slots else lambda leaves: ()
 
 
 def dumps_filled(template: Any, leaves: list[str], document: Any) -> bytes:
@@ -95,18 +119,35 @@ def dumps_filled(template: Any, leaves: list[str], document: Any) -> bytes:
     plan = template.jcs
     if plan is None:
         plan = template.jcs = _plan(template.probe, len(leaves))
-    pieces, slots = plan
-    if pieces is None:
+    if plan is _NO_PLAN:
         return dumps(document)
-    encode = _encode_string
-    out = [pieces[0]]
-    for slot, piece in zip(slots, pieces[1:], strict=True):
-        out.append(encode(leaves[slot]))
-        out.append(piece)
-    try:
-        return "".join(out).encode("utf-8")
-    except UnicodeEncodeError:
-        return rfc8785.dumps(document)
+    in_order = plan.in_order(leaves)
+    remembered = plan.encoded
+    encoded = list(map(remembered.get, in_order))  # documents of a batch repeat most leaves
+    if None in encoded:
+        try:
+            _encode_missing(in_order, encoded, remembered)
+        except UnicodeEncodeError:
+            return rfc8785.dumps(document)
+    out = list(plan.parts)
+    out[1::2] = encoded
+    return b"".join(out)
+
+
+def _encode_missing(
+    leaves: tuple[str, ...], encoded: list[Any], remembered: dict[str, bytes]
+) -> None:
+    """Encode the leaves whose encoding is None in `encoded`, remembering a bounded number."""
+    if len(remembered) >= MAX_REMEMBERED:
+        remembered.clear()
+    at = encoded.index(None)
+    while True:
+        leaf = leaves[at]
+        encoded[at] = remembered[leaf] = _encode_string(leaf).encode("utf-8")
+        try:
+            at = encoded.index(None, at + 1)
+        except ValueError:
+            return
 
 
 def dumps(value: Any) -> bytes:

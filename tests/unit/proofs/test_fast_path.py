@@ -274,11 +274,26 @@ def test_jcs_from_shape_templates_equals_rfc8785() -> None:
                     suffix,
                 )
             template, _ = lookup(document, memo)
-            filled += (
-                template is not None and template.jcs is not None and template.jcs[0] is not None
-            )
+            filled += template is not None and template.jcs is not None and bool(template.jcs.parts)
     assert memo.hits["templates"] > before
     assert filled > COUNT // 3
+
+
+def test_jcs_remembered_leaf_encodings_never_go_stale(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a batch of one shape: leaves repeat, change, need escaping or cannot be encoded
+    monkeypatch.setattr("issuer.proofs.jcs.MAX_REMEMBERED", 5)  # cleared now and then
+    base = CREDENTIALS[0]
+    names = ["Ann", 'Bob "the" \\ builder', "Ann", "\n\t\x01 é 🎉", "\ud800", "Ann", ""]
+    for round_ in range(2):
+        for n, name in enumerate(names):
+            document = copy.deepcopy(base)
+            document["credentialSubject"]["identifier"][-1]["identityHash"] = name
+            document["id"] = f"https://example.org/c/{n % 3}"
+            ours = _jcs_or_error(lambda d: eddsa_jcs_2022.canonize(d, None), document)
+            plain = _jcs_or_error(rfc8785.dumps, document)
+            assert ours == plain or (isinstance(ours, str) and isinstance(plain, str)), (round_, n)
+    template, _ = lookup(base, memo_for(document_loader()))
+    assert template is not None and template.jcs is not None and template.jcs.encoded
 
 
 def test_remembered_proof_configuration_hashes_follow_options_and_context() -> None:
