@@ -46,8 +46,24 @@ def loads(text: str | bytes) -> Any:
         raise MalformedJson(
             f"not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"
         ) from None
-    _check_strings(data)
+    if "\\u" in text or not _is_utf8(text):  # else no string can hold NUL or a surrogate
+        _check_strings(data)
     return data
+
+
+def _is_utf8(text: str) -> bool:
+    """Return whether `text` encodes to UTF-8 (holds no unpaired surrogate).
+
+    Without a `\\u` escape, a parsed string holds only characters of `text` itself, and
+    the parser refuses a raw NUL (a control character): what `_check_strings` looks for
+    can then come only from a surrogate already in `text`."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def too_deep(text: str) -> bool:
