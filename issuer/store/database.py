@@ -287,9 +287,14 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def read_connection(engine: Engine) -> Iterator[Connection]:
     """A connection for a single read statement, in autocommit mode: on PostgreSQL the read
-    is then one round trip, without a BEGIN before it and a ROLLBACK when it is returned."""
+    is then one round trip, without a BEGIN before it and a ROLLBACK when it is returned.
+    (SQLite's driver begins no transaction for a read: switching its mode back and forth
+    would only double the cost of a small read.)"""
     with engine.connect() as conn:
-        yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        if conn.dialect.name == "sqlite":
+            yield conn
+        else:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def migrate(engine: Engine) -> None:
