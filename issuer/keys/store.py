@@ -94,6 +94,7 @@ class KeyStore:
 
     def __init__(self, keys_dir: Path) -> None:
         self.keys_dir = Path(keys_dir)
+        self._index_path = self.keys_dir / INDEX_FILE  # (stat'ed on every read of a key)
         self._pairs: dict[str, KeyPair] = {}
         self._pairs_lock = threading.Lock()
         self._index: tuple[tuple[int, int, int], list[IssuerKey]] | None = None
@@ -181,7 +182,7 @@ class KeyStore:
             self._write(
                 self.keys_dir / f"{key.id}.json", private, PRIVATE_MODE, replace_existing=False
             )
-            self._write(self.keys_dir / INDEX_FILE, index, 0o644, replace_existing=True)
+            self._write(self._index_path, index, 0o644, replace_existing=True)
         except OSError as err:
             raise KeyUnavailable(f"cannot write the issuer key in {self.keys_dir}: {err}") from err
         return key
@@ -189,9 +190,9 @@ class KeyStore:
     def _read_index(self) -> list[IssuerKey]:
         """Return the index's keys, parsed again only when the file changed (it is replaced
         whole, so a rotation by another process shows at the next call: one stat)."""
-        path = self.keys_dir / INDEX_FILE
+        path = self._index_path
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             return []
         except OSError as err:
