@@ -38,10 +38,10 @@ import copy
 import json
 import threading
 import weakref
-from collections.abc import Callable, Hashable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator, MutableMapping
 from typing import Any
 
-from cachetools import LRUCache
 from frozendict import frozendict
 from pyld.context_resolver import ContextResolver
 
@@ -55,29 +55,54 @@ MAX_TEMPLATES = 512  # a level credential's template is about 60-140 KiB
 MAX_SUBTREES = 256  # an achievement's marshal image is about 10 KiB
 
 
-class LockedLRU(LRUCache[Hashable, Any]):
-    """A cachetools LRU cache safe to share between threads."""
+class LockedLRU(MutableMapping[Hashable, Any]):
+    """A least-recently-used cache of at most `maxsize` items, safe to share between threads.
+
+    An `OrderedDict` behind a lock: a hit costs one lookup and one `move_to_end`.
+    """
 
     def __init__(self, maxsize: int) -> None:
-        super().__init__(maxsize)
-        self._lock = threading.RLock()
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        """Return the cached value (now the most recently used) or `default`."""
+        with self._lock:
+            try:
+                value = self._data[key]
+            except KeyError:
+                return default
+            self._data.move_to_end(key)
+            return value
 
     def __getitem__(self, key: Hashable) -> Any:
         with self._lock:
-            return super().__getitem__(key)
+            value = self._data[key]
+            self._data.move_to_end(key)
+            return value
 
     def __setitem__(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            super().__setitem__(key, value)
+            self._data[key] = value
+            self._data.move_to_end(key)
+            if len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
 
     def __delitem__(self, key: Hashable) -> None:
         with self._lock:
-            super().__delitem__(key)
+            del self._data[key]
 
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        """Return the cached value or `default`."""
+    def __contains__(self, key: object) -> bool:
         with self._lock:
-            return super().get(key, default)
+            return key in self._data
+
+    def __iter__(self) -> Iterator[Hashable]:
+        with self._lock:
+            return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
 
 
 class SharedExpansion(dict):  # type: ignore[type-arg]

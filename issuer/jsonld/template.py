@@ -116,7 +116,7 @@ def lookup(document: Any, memo: ProcessingMemo) -> tuple[Template | None, list[s
         if hints is None:
             return None, []
         shape = shape_of(document, hints, memo.subtrees)
-        key = (verbatim(document.get("@context")), shape.key)
+        key = shape.key  # holds the top-level `@context` verbatim
     except (NotJson, RecursionError, TypeError):
         return None, []
     last = memo.last_template  # documents of one shape often come one after another

@@ -7,12 +7,14 @@ The table of suites is `issuer.proofs.suites`.
 
 A suite whose proof configuration depends on the document only through its
 `@context` (`config_from_context`) remembers the configuration's hash per
-loader, keyed by the exact JSON of the options and of that `@context`
-(`issuer.jsonld.shape.verbatim`): signing a batch repeats one configuration
-per second. Only successes are remembered; off with the JSON-LD fast path.
+loader, keyed by the exact value of the options and of that `@context` (their
+`marshal` image, format 2: exact types only, True apart from 1): signing a
+batch repeats one configuration per second. Only successes are remembered;
+off with the JSON-LD fast path.
 """
 
 import hashlib
+import marshal
 import threading
 import weakref
 from collections.abc import Callable
@@ -26,7 +28,6 @@ from issuer.errors import ProofError
 from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
 from issuer.jsonld.memo import LockedLRU
-from issuer.jsonld.shape import NotJson, verbatim
 from issuer.model.spec import DATA_INTEGRITY_PROOF
 
 Document = dict[str, Any]
@@ -78,8 +79,8 @@ class Cryptosuite:
         if self.config_from_context and fast_path_enabled():
             cache = _cache_for(loader or document_loader())
             try:
-                key = (self.name, verbatim(options), verbatim(document.get("@context")))
-            except (NotJson, RecursionError):
+                key = (self.name, marshal.dumps((options, document.get("@context")), 2))
+            except ValueError:  # not plain data, or too deep
                 cache = None
             if cache is not None:
                 found = cache.get(key)

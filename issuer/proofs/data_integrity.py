@@ -9,6 +9,7 @@ VC 1.1 credential gets the Data Integrity v2 context appended first (VC 1.1
 does not define `DataIntegrityProof`). `verify_proof` raises `ProofError`.
 """
 
+import functools
 from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,7 @@ CRYPTOSUITES = SIGNING_SUITES
 ALLOWED_SUITES = frozenset(SUITES)
 
 
+@functools.lru_cache(maxsize=64)  # a batch signs with one `created`
 def xsd_datetime(value: datetime) -> str:
     """Return `value` as an XML Schema dateTimeStamp in UTC, to the second ("…T…Z")."""
     if value.tzinfo is None:

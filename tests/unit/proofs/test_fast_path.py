@@ -317,5 +317,17 @@ def test_remembered_proof_configuration_hashes_follow_options_and_context() -> N
             eddsa_jcs_2022.cryptosuite.hash_proof_config(other, options, None)
 
 
+def test_remembered_proof_configuration_hashes_keep_true_1_and_1_0_apart() -> None:
+    document = CREDENTIALS[0]
+    for suite, plain in (
+        (eddsa_rdfc_2022.cryptosuite, lambda o, d: normalize_plain({**o, **_ctx(d)}).encode()),
+        (eddsa_jcs_2022.cryptosuite, lambda o, d: rfc8785.dumps(o)),
+    ):
+        for value in (True, 1, 1.0, "1", True, 1):
+            options = suite.configure(document, {**_proof_options(0, suite.name), "domain": value})
+            expected = hashlib.sha256(plain(options, document)).digest()
+            assert suite.hash_proof_config(document, options, None) == expected, value
+
+
 def _ctx(document: dict[str, Any]) -> dict[str, Any]:
     return {"@context": document["@context"]}
