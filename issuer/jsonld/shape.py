@@ -28,8 +28,8 @@ Documents of a batch share big node objects (the achievement) by value. Given a
 marshal writes exact types only (bool apart from int, no subclasses: it refuses
 anything else), so equal images are equal JSON, walked alike. A node object
 holding an `@context` is not remembered (its contexts are read as objects later),
-and nor is one inside `MAX_NESTED` others (so each value is marshalled a few
-times at most).
+nor is one inside `MAX_NESTED` others (so each value is marshalled a few times
+at most), nor one whose image exceeds `MAX_IMAGE` bytes (bounded memory).
 """
 
 import marshal
@@ -100,6 +100,7 @@ class Shape:
 
 
 MAX_NESTED = 3  # node objects remembered inside one another: bounds the marshal work
+MAX_IMAGE = 1 << 16  # bytes of a node object's marshal image, to be remembered
 Subtrees = MutableMapping[Hashable, Any]
 """(hints, marshal image of a node object) -> its walk: (key, leaves tuple, kinds tuple)."""
 
@@ -164,6 +165,8 @@ def shape_of(document: dict[str, Any], hints: Hints, subtrees: Subtrees | None =
         try:
             image = marshal.dumps(value, 2)
         except ValueError:  # not plain data, or too deep: walked (and refused) as usual
+            return walk_dict(value)
+        if len(image) > MAX_IMAGE:
             return walk_dict(value)
         found = cache.get((hints, image))
         if found is not None:

@@ -74,7 +74,7 @@ def _plain(value: Any) -> bool:
 _encode_string = json.encoder.encode_basestring
 _SENTINEL = re.compile('"(?:x-probe://)?\ue000([0-9]+)\ue000"')
 _MARK = "\ue000"
-MAX_REMEMBERED = 4096  # encoded leaves per plan
+REMEMBERED_PER_LEAF = 4  # a plan keeps at most this many encodings per leaf of its shape
 
 
 class _Plan:
@@ -137,8 +137,9 @@ def dumps_filled(template: Any, leaves: list[str], document: Any) -> bytes:
 def _encode_missing(
     leaves: tuple[str, ...], encoded: list[Any], remembered: dict[str, bytes]
 ) -> None:
-    """Encode the leaves whose encoding is None in `encoded`, remembering a bounded number."""
-    if len(remembered) >= MAX_REMEMBERED:
+    """Encode the leaves whose encoding is None in `encoded`, remembering a bounded number
+    (a few documents' worth: the memory is cleared when full)."""
+    if len(remembered) >= REMEMBERED_PER_LEAF * len(leaves):
         remembered.clear()
     at = encoded.index(None)
     while True:

@@ -574,3 +574,16 @@ def test_a_remembered_achievement_changed_in_place_or_by_type_is_walked_again() 
         achievement["extra"] = value
         assert _compare(document, f"own context, {value!r}") == "canonical"
     assert "vocab#extra" in canonicalize(document)
+
+
+def test_node_objects_beyond_the_image_bound_are_walked_and_not_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("issuer.jsonld.shape.MAX_IMAGE", 64)
+    hints = _hints(CREDENTIALS[0]["@context"], memo_for(document_loader()))
+    assert hints is not None
+    cache: dict[Any, Any] = {}
+    for document in CREDENTIALS[:4]:
+        fresh, cached = shape_of(document, hints), shape_of(document, hints, cache)
+        assert (cached.key, cached.leaves, cached.kinds) == (fresh.key, fresh.leaves, fresh.kinds)
+    assert all(len(image) <= 64 for _, image in cache)

@@ -281,7 +281,7 @@ def test_jcs_from_shape_templates_equals_rfc8785() -> None:
 
 def test_jcs_remembered_leaf_encodings_never_go_stale(monkeypatch: pytest.MonkeyPatch) -> None:
     # a batch of one shape: leaves repeat, change, need escaping or cannot be encoded
-    monkeypatch.setattr("issuer.proofs.jcs.MAX_REMEMBERED", 5)  # cleared now and then
+    monkeypatch.setattr("issuer.proofs.jcs.REMEMBERED_PER_LEAF", 0)  # cleared on every miss
     base = CREDENTIALS[0]
     names = ["Ann", 'Bob "the" \\ builder', "Ann", "\n\t\x01 é 🎉", "\ud800", "Ann", ""]
     for round_ in range(2):
