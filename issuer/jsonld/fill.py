@@ -20,13 +20,15 @@ the triples once:
   triples with the same predicate whose subjects may be equal (the same blank
   node, or IRIs of which one is a leaf) and whose objects' keys may be equal (a
   leaf's key and another key of the same prefix). Such triples form segments of
-  their own (one per group that may repeat), filled in template order through
-  the duplicate check of the plain fill (equal keys give equal triples, so which
-  copy is kept does not change the output).
+  their own (one per group that may repeat), filled by subject (`_Piece`); when
+  two filled triples of a group are equal, the group is filled again in template
+  order through the duplicate check of the plain fill (equal keys give equal
+  triples, so which copy is kept does not change the output).
 
 Documents of a batch mostly repeat their leaves (the same achievement for every
 learner). The plan remembers the last document it filled (`_Last`): a segment
-whose leaves all equal last time's is not filled again, a blank node all of
+whose leaves all equal last time's is not filled again (nor is a piece of a
+group that may repeat), a blank node all of
 whose segments are unchanged keeps its hash, and an unchanged segment whose
 blank nodes keep their labels keeps its labelled lines. Each call reads one
 snapshot and replaces it whole, so threads sharing a plan at worst lose hits.
@@ -285,31 +287,30 @@ class _Segment:
             self.lines.append((subject, -1, pre, slot, literal, post))
 
     def finish(self) -> Any:
-        """Flatten the checked triples for `_checked_distinct`; return the getter of the slots."""
-        self.rows: list[tuple[Any, int, str, Any, int, Any, Any, Any]] = []
-        self.by_kind: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
-        for n, (subject, predicate, obj, key, slots) in enumerate(self.checked):
+        """Split the checked triples into pieces by subject; return the getter of the slots."""
+        by_subject: dict[Any, list[Any]] = {}
+        for subject, predicate, obj, key, slots in self.checked:
             at, slot, suffix, prefix = slots if slots is not None else (None, None, None, None)
             self.slots.update(s for s in (at, slot) if s is not None)
             self.nodes.update(t for t in (subject, obj) if type(t) is int)
-            self.rows.append(
-                (
-                    subject,
-                    -1 if at is None else at,
-                    " " + predicate + " ",
-                    obj,
-                    -1 if slot is None else slot,
-                    suffix,
-                    key,
-                    prefix,
-                )
+            row = (
+                subject,
+                -1 if at is None else at,
+                " " + predicate + " ",
+                obj,
+                -1 if slot is None else slot,
+                suffix,
+                key,
+                prefix,
             )
-            node_subject, node_object = type(subject) is int, type(obj) is int
-            self.by_kind[2 * node_subject + node_object].append(n)
+            by_subject.setdefault(subject if at is None else at, []).append(row)
+        self.pieces = [_Piece(rows) for rows in by_subject.values()]
         return _getter(sorted(self.slots))
 
     def fill(self, leaves: list[str]) -> _Filled:
         """Return the segment's triples with these leaves in (UnicodeEncodeError if unencodable)."""
+        if self.checked:
+            return self._fill_checked(leaves)
         esc = _escape
         lines = [
             (text if at < 0 else "<" + leaves[at] + ">")
@@ -323,50 +324,33 @@ class _Segment:
             for node, pre, slot, literal, post in self.subject_nodes
         ]
         object_nodes = [("<" + leaves[at] + ">" + pre, node) for at, pre, node in self.object_nodes]
+        return _encoded(lines, subject_nodes, object_nodes, [])
+
+    def _fill_checked(self, leaves: list[str]) -> _Filled:
+        """Fill the triples that may repeat: by piece, unless two filled triples are equal."""
+        results = []
+        for piece in self.pieces:
+            result = piece.fill(leaves)
+            if result is None:
+                return self._fill_repeating(leaves)
+            results.append(result)
+        if len(results) == 1:
+            return results[0][1]
+        seen: set[Any] = set()
+        for keys, _ in results:
+            seen.update(keys)
+        if len(seen) != sum(len(keys) for keys, _ in results):
+            return self._fill_repeating(leaves)
+        return _merged([filled for _, filled in results])
+
+    def _fill_repeating(self, leaves: list[str]) -> _Filled:
+        """Fill the triples that may repeat in template order, dropping repeats."""
+        lines: list[str] = []
+        subject_nodes: list[tuple[int, str]] = []
+        object_nodes: list[tuple[str, int]] = []
         pairs: list[tuple[int, str, int]] = []
-        if self.checked and not self._checked_distinct(
-            leaves, lines, subject_nodes, object_nodes, pairs
-        ):
-            self._checked(leaves, lines, subject_nodes, object_nodes, pairs)
+        self._checked(leaves, lines, subject_nodes, object_nodes, pairs)
         return _encoded(lines, subject_nodes, object_nodes, pairs)
-
-    def _checked_distinct(
-        self,
-        leaves: list[str],
-        output: list[str],
-        subject_nodes: list[tuple[int, str]],
-        object_nodes: list[tuple[str, int]],
-        pairs: list[tuple[int, str, int]],
-    ) -> bool:
-        """`_checked` when the filled triples are all different (the usual case), else False.
-
-        Fills every checked triple at once; if two have equal (subject, predicate,
-        object key), nothing is filed and the caller runs `_checked`.
-        """
-        esc = _escape
-        filled: list[tuple[Any, str, Any, Any]] = [
-            (
-                subject if at < 0 else "<" + leaves[at] + ">",
-                middle,
-                obj
-                if slot < 0
-                else "<" + leaves[slot] + ">"
-                if suffix is None
-                else '"' + esc(leaves[slot]) + '"' + suffix,
-                key if slot < 0 else (*prefix, leaves[slot]),
-            )
-            for subject, at, middle, obj, slot, suffix, key, prefix in self.rows
-        ]
-        if len({(s, m, k) for s, m, _, k in filled}) != len(filled):
-            return False
-        lines, object_node, subject_node, pair = self.by_kind
-        output += [filled[n][0] + filled[n][1] + filled[n][2] + " .\n" for n in lines]
-        subject_nodes += [
-            (filled[n][0], filled[n][1] + filled[n][2] + " .\n") for n in subject_node
-        ]
-        object_nodes += [(filled[n][0] + filled[n][1], filled[n][2]) for n in object_node]
-        pairs += [(filled[n][0], filled[n][1], filled[n][2]) for n in pair]
-        return True
 
     def _checked(
         self,
@@ -401,6 +385,70 @@ class _Segment:
                 object_nodes.append((subject + middle, obj))
             else:
                 output.append(subject + middle + obj + " .\n")
+
+
+class _Piece:
+    """Checked triples of one subject, filled together and remembered by their leaves."""
+
+    __slots__ = ("by_kind", "get", "last", "rows")
+
+    def __init__(self, rows: list[tuple[Any, int, str, Any, int, Any, Any, Any]]) -> None:
+        self.rows = rows
+        self.by_kind: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
+        for n, (subject, _, _, obj, _, _, _, _) in enumerate(rows):
+            self.by_kind[2 * (type(subject) is int) + (type(obj) is int)].append(n)
+        slots = {s for row in rows for s in (row[1], row[4]) if s >= 0}
+        self.get = _getter(sorted(slots))
+        self.last: tuple[Any, tuple[list[Any], _Filled]] | None = None
+
+    def fill(self, leaves: list[str]) -> tuple[list[Any], _Filled] | None:
+        """Return the (subject, predicate, object key) of each triple and the filled triples,
+        or None if two of them are equal (the caller then drops repeats in template order)."""
+        memo_key, last = self.get(leaves), self.last
+        if last is not None and last[0] == memo_key:
+            return last[1]
+        esc = _escape
+        filled: list[tuple[Any, str, Any, Any]] = [
+            (
+                subject if at < 0 else "<" + leaves[at] + ">",
+                middle,
+                obj
+                if slot < 0
+                else "<" + leaves[slot] + ">"
+                if suffix is None
+                else '"' + esc(leaves[slot]) + '"' + suffix,
+                key if slot < 0 else (*prefix, leaves[slot]),
+            )
+            for subject, at, middle, obj, slot, suffix, key, prefix in self.rows
+        ]
+        keys = [(s, m, k) for s, m, _, k in filled]
+        if len(set(keys)) != len(keys):
+            return None
+        lines, object_node, subject_node, pair = self.by_kind
+        result = (
+            keys,
+            _encoded(
+                [filled[n][0] + filled[n][1] + filled[n][2] + " .\n" for n in lines],
+                [(filled[n][0], filled[n][1] + filled[n][2] + " .\n") for n in subject_node],
+                [(filled[n][0] + filled[n][1], filled[n][2]) for n in object_node],
+                [(filled[n][0], filled[n][1], filled[n][2]) for n in pair],
+            ),
+        )
+        self.last = (memo_key, result)
+        return result
+
+
+def _merged(fills: list[_Filled]) -> _Filled:
+    """Return the filled triples of several pieces as one."""
+    merged = _Filled([], [], [], [], {})
+    for filled in fills:
+        merged.lines.extend(filled.lines)
+        merged.subject_nodes.extend(filled.subject_nodes)
+        merged.object_nodes.extend(filled.object_nodes)
+        merged.pairs.extend(filled.pairs)
+        for node, lines in filled.first_degree.items():
+            merged.first_degree.setdefault(node, []).extend(lines)
+    return merged
 
 
 def _encoded(
