@@ -99,3 +99,40 @@ def test_0008_moves_each_batch_roster_into_its_own_rows(database_url: str) -> No
         assert batch is not None and batch.issued == 1
     finally:
         engine.dispose()
+
+
+def test_0012_stores_documents_with_lz4_on_postgresql(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate(engine)
+        if engine.dialect.name != "postgresql":
+            pytest.skip("SQLite does not compress what it stores")
+        with engine.connect() as connection:
+            lz4 = connection.execute(
+                text(
+                    "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression'"
+                    " AND 'lz4' = ANY(enumvals)"
+                )
+            ).first()
+        if lz4 is None:
+            pytest.skip("this PostgreSQL has no lz4")
+        document = json.dumps({"text": "a signed credential " * 400})  # over 2 KB: compressed
+        with engine.begin() as connection:
+            connection.execute(
+                insert(credentials_table),
+                {
+                    "id": "lz4-1",
+                    "url": "https://issuer.example.org/credentials/lz4-1",
+                    "document": document,
+                    "cryptosuite": "eddsa-rdfc-2022",
+                    "issuer_id": "did:example:issuer",
+                    "issued_at": NOW,
+                },
+            )
+        with engine.connect() as connection:
+            method, stored = connection.execute(
+                text("SELECT pg_column_compression(document), document FROM credentials")
+            ).one()
+        assert (method, stored) == ("lz4", document)
+    finally:
+        engine.dispose()
