@@ -28,11 +28,12 @@ the triples once:
 Documents of a batch mostly repeat their leaves (the same achievement for every
 learner). The plan remembers the last document it filled (`_Last`): a segment
 whose leaves all equal last time's is not filled again (nor is a piece of a
-group that may repeat), a blank node all of
-whose segments are unchanged keeps its hash, and an unchanged segment whose
-blank nodes keep their labels keeps its labelled lines. Each call reads one
-snapshot and replaces it whole, so threads sharing a plan at worst lose hits.
-Reuse is decided by the leaves' values (strings), never by object identity.
+group that may repeat), and a blank node all of whose segments are unchanged
+keeps its hash. A filled segment remembers its output lines under the labels of
+its own blank nodes (a few labellings: the labels shift as other nodes' hashes
+change). Each call reads one snapshot and replaces it whole, so threads sharing
+a plan at worst lose hits. Reuse is decided by the leaves' values (strings) and
+the labels, never by object identity.
 
 Lines are kept as UTF-8 bytes, each encoded once: UTF-8 sorts as code points
 do, so the bytes are those of the sorted text, without encoding the whole
@@ -51,6 +52,7 @@ from typing import Any, NamedTuple
 from issuer.jsonld.quads import escape
 
 _LABELS = [f"_:c14n{n}".encode() for n in range(64)]
+MAX_LABELLINGS = 8  # labellings remembered per filled segment
 _A, _DOT, _A_DOT = b"_:a", b" .\n", b"_:a .\n"
 
 Lines = dict[int, list[bytes]]
@@ -80,10 +82,26 @@ class _Filled(NamedTuple):
     object_nodes: list[tuple[bytes, int]]  # (front of the line, blank-node object)
     pairs: list[tuple[int, bytes, int]]  # (subject, middle, object), both blank nodes
     first_degree: Lines
+    by_labels: dict[Any, list[bytes]]  # the labels of its nodes -> its output lines
 
-    def labelled(self, labels: dict[int, bytes]) -> list[bytes]:
-        """Return the segment's output lines, sorted, blank nodes written with `labels`."""
-        return _labelled(self.lines, self.subject_nodes, self.object_nodes, self.pairs, labels)
+    def labelled(self, labels: dict[int, bytes], named: Any) -> list[bytes]:
+        """Return the segment's output lines, sorted, blank nodes written with `labels`
+        (`named`: the labels of the segment's own nodes, under which they are remembered)."""
+        return _remembered(self.by_labels, named, self, labels)
+
+
+def _remembered(
+    by_labels: dict[Any, list[bytes]], named: Any, lines: Any, labels: Any
+) -> list[bytes]:
+    """Return `lines` labelled (see `_labelled`), from `by_labels` if seen with these labels."""
+    found = by_labels.get(named)
+    if found is None:
+        if len(by_labels) >= MAX_LABELLINGS:
+            by_labels.clear()
+        found = by_labels[named] = _labelled(
+            lines.lines, lines.subject_nodes, lines.object_nodes, lines.pairs, labels
+        )
+    return found
 
 
 def _labelled(
@@ -108,9 +126,6 @@ class _Last(NamedTuple):
     fills: list[_Filled]
     hashes: dict[int, str]
     labels: dict[int, bytes]
-    named: list[Any]
-    parts: list[list[bytes]]
-    fixed: list[bytes]
 
 
 class FillPlan:
@@ -139,10 +154,10 @@ class FillPlan:
                 owner = ("node", subject) if type(subject) is int else ("at", slots[0], subject)
                 grouped.setdefault(owner, _Segment()).add(subject, predicate, obj, slots)
         self.fixed = fixed
-        self.fixed_lines = sorted(fixed.lines)
         self.segments = list(grouped.values())
         self.getters = [segment.finish() for segment in self.segments]
         self.namers = [_getter(sorted(segment.nodes)) for segment in self.segments]
+        self.fixed_namer = _getter(sorted(fixed.first_degree))
         node_segments: dict[int, list[int]] = defaultdict(list)
         for n, segment in enumerate(self.segments):
             for node in segment.nodes:
@@ -188,20 +203,11 @@ class FillPlan:
         else:
             by_hash = sorted(hashes, key=hashes.__getitem__)
             labels = {node: _label(n) for n, node in enumerate(by_hash)}
-        named = [name(labels) for name in self.namers]
-        parts = [
-            last.parts[n]
-            if last is not None and n not in dirty and named[n] == last.named[n]
-            else filled.labelled(labels)
-            for n, filled in enumerate(fills)
-        ]
-        fixed = self.fixed.labelled(labels) if last is None or labels != last.labels else last.fixed
-        output = list(self.fixed_lines)
-        output += fixed
-        for part in parts:
-            output += part
+        output = list(self.fixed.labelled(labels, self.fixed_namer(labels)))
+        for filled, name in zip(fills, self.namers, strict=True):
+            output += filled.labelled(labels, name(labels))
         output.sort()
-        self._last = _Last(keys, fills, hashes, labels, named, parts, fixed)
+        self._last = _Last(keys, fills, hashes, labels)
         return b"".join(output)
 
 
@@ -214,6 +220,7 @@ class _Fixed:
         self.object_nodes: list[tuple[bytes, int]] = []
         self.pairs: list[tuple[int, bytes, int]] = []
         self.first_degree: Lines = {}
+        self.by_labels: dict[Any, list[bytes]] = {}
 
     def add(self, subject: Any, predicate: str, obj: Any) -> None:
         """File one triple (raises UnicodeEncodeError for text UTF-8 cannot encode)."""
@@ -233,9 +240,9 @@ class _Fixed:
         else:
             self.lines.append(subject.encode() + middle + obj.encode() + _DOT)
 
-    def labelled(self, labels: dict[int, bytes]) -> list[bytes]:
-        """Return the output lines of the triples that touch blank nodes, sorted."""
-        return _labelled([], self.subject_nodes, self.object_nodes, self.pairs, labels)
+    def labelled(self, labels: dict[int, bytes], named: Any) -> list[bytes]:
+        """Return the output lines, sorted, blank nodes written with `labels` (see `_Filled`)."""
+        return _remembered(self.by_labels, named, self, labels)
 
 
 def _no_key(values: Any) -> tuple[()]:
@@ -440,7 +447,7 @@ class _Piece:
 
 def _merged(fills: list[_Filled]) -> _Filled:
     """Return the filled triples of several pieces as one."""
-    merged = _Filled([], [], [], [], {})
+    merged = _Filled([], [], [], [], {}, {})
     for filled in fills:
         merged.lines.extend(filled.lines)
         merged.subject_nodes.extend(filled.subject_nodes)
@@ -463,6 +470,7 @@ def _encoded(
         [(node, rest.encode()) for node, rest in subject_nodes],
         [(front.encode(), node) for front, node in object_nodes],
         [(subject, middle.encode(), obj) for subject, middle, obj in pairs],
+        {},
         {},
     )
     first_degree = filled.first_degree
