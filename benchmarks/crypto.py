@@ -8,7 +8,10 @@ many learners, as in a batch award), then times, single-threaded:
 
 - eddsa-rdfc-2022 through `issuer.proofs` (safe mode; per-shape templates
   from `issuer.jsonld.template`, else memoized pyld expansion with the direct
-  RDF conversion and first-degree labelling; proof-configuration templates);
+  RDF conversion and first-degree labelling; proof-configuration templates).
+  What a batch repeats is remembered by value: the achievement's walk
+  (`issuer.jsonld.shape`), and the fill of the last document
+  (`issuer.jsonld.fill`), so the credentials are signed in batch order;
 - "plain pyld": the same suite done the straightforward way, `jsonld.normalize`
   of the proof configuration and of the document each time (no safe mode);
 - eddsa-jcs-2022 through `issuer.proofs` (`issuer.proofs.jcs`, plus the
