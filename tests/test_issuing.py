@@ -16,13 +16,20 @@ from issuer.credentials.compose import Recipient
 from issuer.errors import InvalidInput
 from issuer.paths import seed_files
 from issuer.services.batch_runners import InProcessRunner
-from issuer.services.batch_signing import CredentialSpec, PoolSigning, signing_pool
+from issuer.services.batch_signing import (
+    ChunkContext,
+    CredentialSpec,
+    PoolSigning,
+    sign_chunk,
+    signing_pool,
+)
 from issuer.services.batches import BatchOptions
 from issuer.services.issuing import Draft, Issuer
 from issuer.services.roster import read_csv
 from issuer.settings import Settings
 from issuer.store.credentials import StoredCredential
 from issuer.store.database import audit_log_table
+from issuer.store.status_lists import StatusSlot
 from issuer.wiring import Services, build_services
 from tests.conftest import BASE_URL
 
@@ -213,6 +220,41 @@ def test_chunks_sign_in_a_pool_and_report_failures(svc: Services) -> None:
         "eddsa-jcs-2022"
     ]
     assert svc.verifier.credential(json.loads(stored.document), now=NOW).verified
+
+
+def test_a_chunk_signed_grouped_by_achievement_comes_back_in_order(svc: Services) -> None:
+    achievements = svc.frameworks.achievements(FRAMEWORK).statements
+    keys = ["emerging-01", "emerging-02", "emerging-03"] * 3 + ["emerging-01"]
+    specs = [
+        CredentialSpec(
+            credential_id=f"00000000-0000-4000-8000-0000000001{n:02d}",
+            achievement=achievements[key],
+            recipient=Recipient(email=f"learner{n}@example.org"),
+        )
+        for n, key in enumerate(keys)
+    ]
+    specs[4] = CredentialSpec(  # refused (no recipient): its place keeps its error
+        credential_id=specs[4].credential_id,
+        achievement=specs[4].achievement,
+        recipient=Recipient(),
+    )
+    slots = [StatusSlot(1, 100 + n) for n in range(len(specs))]
+    context = ChunkContext(
+        base_url=BASE_URL, issuer=svc.issuer_profile(), cryptosuite="eddsa-rdfc-2022", now=NOW
+    )
+    signed = sign_chunk(context, specs, slots, signer=svc.signer_ref().load())
+    assert [s.credential_id for s in signed] == [s.credential_id for s in specs]
+    assert signed[4].document is None and "recipient" in (signed[4].error or "")
+    for n, (spec, result) in enumerate(zip(specs, signed, strict=True)):
+        if n == 4:
+            continue
+        document = json.loads(result.document or "")
+        assert document["id"] == f"{BASE_URL}/credentials/{spec.credential_id}"
+        assert document["credentialSubject"]["achievement"]["id"] == spec.achievement.id
+        assert document["credentialStatus"]["statusListIndex"] == str(100 + n)
+        verdict = svc.verifier.credential(document, now=NOW)
+        proofs = [c for c in verdict.checks if c.name == "proof"]
+        assert proofs and all(c.passed for c in proofs)
 
 
 def test_the_unit_of_work_commits_all_or_nothing(svc: Services) -> None:
