@@ -172,8 +172,8 @@ def signing_pool(ref: SignerRef, *, workers: int) -> Iterator[Executor]:
     context = _start_method()
     forked = context.get_start_method() == "fork"
     if forked:
-        # Forked workers share this process's pages (a planned roster of a million rows is
-        # about 1 GB) until something writes to them; frozen objects are left alone by the
+        # Forked workers share this process's pages (its modules, caches and the chunks in
+        # flight) until something writes to them; frozen objects are left alone by the
         # garbage collector, so its passes in the workers do not copy them all.
         gc.freeze()
     pool = ProcessPoolExecutor(
