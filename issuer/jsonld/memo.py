@@ -53,6 +53,7 @@ MAX_EXPANDED = 512
 MAX_DOCUMENTS = 256
 MAX_TEMPLATES = 512  # a level credential's template is about 60-140 KiB
 MAX_SUBTREES = 256  # an achievement's marshal image is about 10 KiB
+MAX_PROOF_CONFIGS = 256  # proof options (with their @context) remembered by issuer.proofs
 
 
 class LockedLRU(MutableMapping[Hashable, Any]):
@@ -163,6 +164,8 @@ class ProcessingMemo:
         self.shapes_seen = LockedLRU(4 * MAX_TEMPLATES)
         self.subtrees = LockedLRU(MAX_SUBTREES)  # issuer.jsonld.shape, node objects walked
         self.context_info = LockedLRU(MAX_RESOLVED)  # issuer.jsonld.template, by @context values
+        self.proof_configs = LockedLRU(MAX_PROOF_CONFIGS)  # issuer.proofs.proof_config templates
+        self.proof_hashes = LockedLRU(MAX_PROOF_CONFIGS)  # issuer.proofs.cryptosuite, by options
         self.hits = {"contexts": 0, "expansions": 0, "templates": 0}
         self.last_template: tuple[Any, Any] | None = None  # (shape key, template) last found
 

@@ -15,8 +15,6 @@ off with the JSON-LD fast path.
 
 import hashlib
 import marshal
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from issuer.errors import ProofError
 from issuer.jsonld.fast import fast_path_enabled
 from issuer.jsonld.loader import DocumentLoader, document_loader
-from issuer.jsonld.memo import LockedLRU
+from issuer.jsonld.memo import memo_for
 from issuer.model.spec import DATA_INTEGRITY_PROOF
 
 Document = dict[str, Any]
@@ -77,7 +75,7 @@ class Cryptosuite:
         """Return hash(canonical proof configuration), remembered when that is safe (above)."""
         cache = key = None
         if self.config_from_context and fast_path_enabled():
-            cache = _cache_for(loader or document_loader())
+            cache = memo_for(loader or document_loader()).proof_hashes
             try:
                 key = (self.name, marshal.dumps((options, document.get("@context")), 2))
             except ValueError:  # not plain data, or too deep
@@ -97,19 +95,3 @@ class Cryptosuite:
             public_key.verify(signature, data)
         except InvalidSignature:
             raise ProofError("the signature does not verify") from None
-
-
-MAX_CONFIGS = 256
-_caches: "weakref.WeakKeyDictionary[Any, LockedLRU]" = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
-
-
-def _cache_for(loader: DocumentLoader) -> LockedLRU | None:
-    with _caches_lock:
-        try:
-            cache = _caches.get(loader)
-            if cache is None:
-                cache = _caches[loader] = LockedLRU(MAX_CONFIGS)
-        except TypeError:
-            return None
-        return cache

@@ -19,20 +19,17 @@ checks this against plain pyld.
 
 import json
 import re
-import threading
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from issuer.jsonld.canonical import canonicalize
 from issuer.jsonld.loader import DocumentLoader, document_loader
-from issuer.jsonld.memo import LockedLRU
+from issuer.jsonld.memo import memo_for
 
 DATETIME_STAMP = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 SENTINEL = "2000-01-01T00:00:00Z"
 _SENTINEL_LITERAL = f'"{SENTINEL}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
 _BLANK_NODE = re.compile(r"_:[A-Za-z0-9]+")
-MAX_TEMPLATES = 256
 
 
 @dataclass(frozen=True)
@@ -46,8 +43,6 @@ class _Template:
 
 
 _NO_TEMPLATE = _Template((), "", "")
-_caches: "weakref.WeakKeyDictionary[Any, LockedLRU]" = weakref.WeakKeyDictionary()
-_caches_lock = threading.Lock()
 
 
 def canonical_proof_config(config: dict[str, Any], *, loader: DocumentLoader | None = None) -> str:
@@ -60,12 +55,11 @@ def canonical_proof_config(config: dict[str, Any], *, loader: DocumentLoader | N
         key = json.dumps({k: v for k, v in config.items() if k != "created"}, allow_nan=False)
     except (TypeError, ValueError):
         return canonicalize(config, loader=loader)
-    cache = _cache_for(loader)
-    template = cache.get(key) if cache is not None else None
+    cache = memo_for(loader).proof_configs
+    template: _Template | None = cache.get(key)
     if template is None:
         template = _make_template(config, loader)
-        if cache is not None:
-            cache[key] = template
+        cache[key] = template
     if template is _NO_TEMPLATE:
         return canonicalize(config, loader=loader)
     return template.fill(created)
@@ -81,14 +75,3 @@ def _make_template(config: dict[str, Any], loader: DocumentLoader) -> _Template:
         return _NO_TEMPLATE
     before, after = lines.pop(index).split(SENTINEL)
     return _Template(tuple(lines), before, after)
-
-
-def _cache_for(loader: DocumentLoader) -> LockedLRU | None:
-    with _caches_lock:
-        try:
-            cache = _caches.get(loader)
-            if cache is None:
-                cache = _caches[loader] = LockedLRU(MAX_TEMPLATES)
-        except TypeError:
-            return None
-        return cache
