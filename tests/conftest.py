@@ -17,15 +17,20 @@ TEST_TOKEN = "test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TEST_TOKEN}"}
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings pointing at a fresh SQLite database and key folder under tmp_path."""
+def settings_on(database_url: str, tmp_path: Path) -> Settings:
+    """Settings of an app on `database_url`, with its key folder under tmp_path."""
     return Settings(
         base_url=BASE_URL,
-        database_url=f"sqlite:///{tmp_path / 'issuer.sqlite3'}",
+        database_url=database_url,
         keys_dir=tmp_path / "keys",
         api_tokens=(TEST_TOKEN,),
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings pointing at a fresh SQLite database and key folder under tmp_path."""
+    return settings_on(f"sqlite:///{tmp_path / 'issuer.sqlite3'}", tmp_path)
 
 
 @pytest.fixture
@@ -90,3 +95,20 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'param.sqlite3'}"
     return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def app_on(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """An app (errors answered, not raised) on SQLite, then on PostgreSQL."""
+    application = create_app(settings_on(database_url, tmp_path))
+    yield application
+    application.extensions["issuer"].engine.dispose()
+
+
+@pytest.fixture
+def workers(database_url: str, tmp_path: Path) -> Iterator[tuple[FlaskClient, FlaskClient]]:
+    """Two apps on one database and key folder, as two gunicorn workers are."""
+    apps = [create_app(settings_on(database_url, tmp_path)) for _ in range(2)]
+    yield apps[0].test_client(), apps[1].test_client()
+    for app in apps:
+        app.extensions["issuer"].engine.dispose()

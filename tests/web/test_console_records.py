@@ -4,17 +4,13 @@
 import csv
 import io
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.settings import Settings
-from issuer.web import create_app
 from issuer.web.when import ago, when
 from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
 from tests.factories import SEED_FILES
@@ -25,17 +21,10 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def app_on(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    settings = Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        api_tokens=(TEST_TOKEN,),
-    )
-    application = create_app(settings)
-    application.extensions["issuer"].frameworks.import_file(SEED_FILES[1], now=datetime.now(UTC))
-    yield application
-    application.extensions["issuer"].engine.dispose()
+def app_on(app_on: Flask) -> Flask:
+    """The app on both databases, with a seed framework."""
+    app_on.extensions["issuer"].frameworks.import_file(SEED_FILES[1], now=datetime.now(UTC))
+    return app_on
 
 
 def _csrf(html: str) -> str:

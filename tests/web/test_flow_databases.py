@@ -1,31 +1,19 @@
 """Issue, verify, revoke, verify again: the same flow on SQLite and on PostgreSQL."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from issuer.settings import Settings
-from issuer.web import create_app
-from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
+from tests.conftest import AUTH
 from tests.factories import SEED_FILES
 
 
 @pytest.fixture
-def app_on(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    settings = Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        api_tokens=(TEST_TOKEN,),
-    )
-    application = create_app(settings)
-    catalog = application.extensions["issuer"].frameworks
-    catalog.import_file(SEED_FILES[1], now=datetime.now(UTC))
-    yield application
-    application.extensions["issuer"].engine.dispose()
+def app_on(app_on: Flask) -> Flask:
+    """The app on both databases, with a seed framework."""
+    app_on.extensions["issuer"].frameworks.import_file(SEED_FILES[1], now=datetime.now(UTC))
+    return app_on
 
 
 def test_issue_verify_revoke_verify(app_on: Flask) -> None:

@@ -2,9 +2,7 @@
 signed and stored, and all committed once; a signing error rolls the index back with the rest.
 On SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,26 +10,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
-from issuer.settings import Settings
 from issuer.store.database import audit_log_table, credentials_table, status_sets_table
-from issuer.web import create_app
-from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
+from tests.conftest import AUTH
 
 VC1 = "https://www.w3.org/2018/credentials/v1"
 VC2 = "https://www.w3.org/ns/credentials/v2"
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    settings = Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        api_tokens=(TEST_TOKEN,),
-    )
-    application = create_app(settings)
-    yield application
-    application.extensions["issuer"].engine.dispose()
+def app(app_on: Flask) -> Flask:
+    """The app of `client`: on SQLite, then on PostgreSQL."""
+    return app_on
 
 
 def _issue(client: FlaskClient, credential: dict[str, Any]) -> Any:

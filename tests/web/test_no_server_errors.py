@@ -2,9 +2,7 @@
 
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from issuer.settings import Settings
-from issuer.web import create_app
-from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
+from tests.conftest import AUTH
 from tests.factories import SEED_FILES
 
 PROBLEM = "application/problem+json"
@@ -183,20 +179,6 @@ def test_a_relative_context_is_no_server_error_at_verify(client: FlaskClient) ->
     response = client.post("/credentials/verify", json={"verifiableCredential": credential})
     assert response.status_code < 500
     assert response.get_json()["verified"] is False
-
-
-@pytest.fixture
-def app_on(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """An app on SQLite, and on PostgreSQL (which refuses a negative LIMIT)."""
-    settings = Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        api_tokens=(TEST_TOKEN,),
-    )
-    application = create_app(settings)
-    yield application
-    application.extensions["issuer"].engine.dispose()
 
 
 @pytest.mark.parametrize("route", ["/batches", "/audit"])

@@ -5,9 +5,7 @@ PostgreSQL where the state is stored)."""
 import base64
 import json
 import warnings
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,9 +18,7 @@ from joserfc.jwk import OKPKey
 from werkzeug.test import TestResponse
 
 from issuer.keys.ed25519 import KeyPair
-from issuer.settings import Settings
-from issuer.web import create_app
-from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
+from tests.conftest import AUTH, BASE_URL
 from tests.web.test_offers import HOLDER, OTHER, _did, _issue, _uuid, _verifier, _vp
 
 GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -30,17 +26,9 @@ CONFIG = "OpenBadgeCredential_ldp_vc"
 
 
 @pytest.fixture
-def db_client(database_url: str, tmp_path: Path) -> Iterator[FlaskClient]:
+def db_client(app_on: Flask) -> FlaskClient:
     """A client of an app on SQLite, then on PostgreSQL."""
-    settings = Settings(
-        base_url=BASE_URL,
-        database_url=database_url,
-        keys_dir=tmp_path / "keys",
-        api_tokens=(TEST_TOKEN,),
-    )
-    application: Flask = create_app(settings)
-    yield application.test_client()
-    application.extensions["issuer"].engine.dispose()
+    return app_on.test_client()
 
 
 def _offer(client: FlaskClient, credential: dict[str, Any], **body: Any) -> dict[str, Any]:

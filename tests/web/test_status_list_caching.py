@@ -2,39 +2,16 @@
 list (and ETag) at once after a change, by this worker or another, on SQLite and PostgreSQL."""
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from issuer.settings import Settings
-from issuer.web import create_app
-from tests.conftest import AUTH, BASE_URL, TEST_TOKEN
+from tests.conftest import AUTH, BASE_URL
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
-
-
-def _app(database_url: str, keys_dir: Path) -> Flask:
-    settings = Settings(
-        base_url=BASE_URL, database_url=database_url, keys_dir=keys_dir, api_tokens=(TEST_TOKEN,)
-    )
-    return create_app(settings)
-
-
-@pytest.fixture
-def workers(database_url: str, tmp_path: Path) -> Iterator[tuple[FlaskClient, FlaskClient]]:
-    """Two apps on one database and key folder, as two gunicorn workers are."""
-    first = _app(database_url, tmp_path / "keys")
-    second = _app(database_url, tmp_path / "keys")
-    yield first.test_client(), second.test_client()
-    for app in (first, second):
-        app.extensions["issuer"].engine.dispose()
 
 
 def _issue(client: FlaskClient, purpose: str = "revocation") -> dict[str, Any]:

@@ -1,36 +1,13 @@
 """Verifying our own credentials: each status list is verified once until its bits change,
 whichever worker changes them (issuer.verify.list_cache), on SQLite and PostgreSQL."""
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from issuer.settings import Settings
 from issuer.verify.pipeline import ListProofVerifier
-from issuer.web import create_app
-from tests.conftest import BASE_URL, TEST_TOKEN
 from tests.web.test_status_list_caching import _change, _issue
-
-
-def _app(database_url: str, keys_dir: Path) -> Flask:
-    settings = Settings(
-        base_url=BASE_URL, database_url=database_url, keys_dir=keys_dir, api_tokens=(TEST_TOKEN,)
-    )
-    return create_app(settings)
-
-
-@pytest.fixture
-def two_workers(database_url: str, tmp_path: Path) -> Iterator[tuple[FlaskClient, FlaskClient]]:
-    """Two apps on one database and key folder, as two gunicorn workers are."""
-    first = _app(database_url, tmp_path / "keys")
-    second = _app(database_url, tmp_path / "keys")
-    yield first.test_client(), second.test_client()
-    for app in (first, second):
-        app.extensions["issuer"].engine.dispose()
 
 
 @pytest.fixture
@@ -56,9 +33,9 @@ def _verified(client: FlaskClient, credential: dict[str, Any]) -> bool:
 
 
 def test_a_list_is_verified_again_only_after_its_bits_change(
-    two_workers: tuple[FlaskClient, FlaskClient], list_checks: list[str]
+    workers: tuple[FlaskClient, FlaskClient], list_checks: list[str]
 ) -> None:
-    one, other = two_workers
+    one, other = workers
     credential = _issue(one, "suspension")
     assert _verified(one, credential) and _verified(one, credential)
     assert len(list_checks) == 1
