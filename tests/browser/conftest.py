@@ -5,9 +5,11 @@ tests are skipped, except under CI, where `scripts/test` installs it and they mu
 Screenshots go to test-artifacts/screenshots/.
 """
 
+import json
 import os
 import shutil
 import threading
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,20 @@ class LiveServer:
     url: str
     settings: Settings
     cli: Cli
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST `body` as JSON with the API token; return the JSON answer (raise on an error)."""
+        request = urllib.request.Request(
+            f"{self.url}{path}",
+            data=json.dumps(body).encode(),
+            headers={
+                "Authorization": f"Bearer {BROWSER_TOKEN}",
+                "Content-Type": "application/json",
+            },
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,6 @@
 """In a real browser: a branded issuer's name, logo and contact on its pages and badges."""
 
-import json
 import threading
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -66,14 +64,7 @@ def test_the_wallet_page_and_badges_carry_the_issuers_branding(
         "recipient": {"email": "ana@example.org", "name": "Ana"},
         "statements": ["emerging-01"],
     }
-    request = urllib.request.Request(
-        f"{branded_server.url}/awards",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        award = json.loads(response.read())
+    award = branded_server.post("/awards", body)
     page.goto(award["wallet"])
     brand = page.locator("header .brand")
     assert brand.inner_text().strip() == NAME

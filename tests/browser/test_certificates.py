@@ -1,13 +1,12 @@
 """In a real browser: the wallet page's PDF downloads (a certificate, the whole record)."""
 
-import json
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BROWSER_TOKEN, SCREENSHOTS, LiveServer, screenshot
+from tests.browser.conftest import SCREENSHOTS, LiveServer, screenshot
 from tests.pdf_reading import embedded_fonts, pdf_text, qr_codes, squeeze
 
 pytestmark = pytest.mark.browser
@@ -21,14 +20,7 @@ def _award(server: LiveServer) -> dict[str, Any]:
         "recipient": {"email": "pdf@example.org", "name": "Zhang Wei 张伟"},
         "statements": ["emerging-01", "emerging-02"],
     }
-    request = urllib.request.Request(
-        f"{server.url}/awards",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
+    return server.post("/awards", body)
 
 
 def _download(page: Any, name: str, keep_as: str) -> bytes:
@@ -82,14 +74,9 @@ def test_a_cjk_titled_credential_has_its_badge_and_certificate_in_real_glyphs(
             },
         },
     }
-    request = urllib.request.Request(
-        f"{live_server.url}/credentials/issue",
-        data=json.dumps({"credential": credential}).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        issued = json.loads(response.read())["verifiableCredential"]
+    issued = live_server.post("/credentials/issue", {"credential": credential})[
+        "verifiableCredential"
+    ]
     uuid = str(issued["id"]).rsplit("/", 1)[-1]
     page.goto(f"{live_server.url}/credentials/{uuid}/badge.png")
     screenshot(page, "15-badge-cjk-title")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import BROWSER_TOKEN, LiveServer, screenshot
+from tests.browser.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +21,7 @@ def _award(server: LiveServer) -> dict[str, Any]:
         "recipient": {"email": "apps@example.org", "name": "Ada"},
         "statements": ["emerging-01", "emerging-02"],
     }
-    request = urllib.request.Request(
-        f"{server.url}/awards",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
+    return server.post("/awards", body)
 
 
 def _qr_is_big_enough(page: Any, name: str) -> None:

@@ -1,34 +1,20 @@
 """In a real browser: the wallet grouped by framework and level, statements folded inside."""
 
-import json
-import urllib.request
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BROWSER_TOKEN, LiveServer, screenshot
+from tests.browser.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser
 
 FRAMEWORK = "43-4171.00-v.26.05"
 
 
-def _post(server: LiveServer, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{server.url}{path}",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
-
-
 def test_levels_fold_their_statements_and_revoked_cards_offer_only_json(
     page: Any, live_server: LiveServer
 ) -> None:
-    award = _post(
-        live_server,
+    award = live_server.post(
         "/awards",
         {
             "framework": FRAMEWORK,
@@ -38,8 +24,7 @@ def test_levels_fold_their_statements_and_revoked_cards_offer_only_json(
         },
     )
     revoked = next(c for c in award["credentials"] if c["achievement"].endswith("developing-02"))
-    _post(
-        live_server,
+    live_server.post(
         "/credentials/status",
         {"credentialId": revoked["url"], "credentialStatus": {"statusPurpose": "revocation"}},
     )

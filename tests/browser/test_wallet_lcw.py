@@ -1,12 +1,10 @@
 """In a real browser: the wallet page's "Add to Learner Credential Wallet" → the deep link and QR code."""
 
-import json
-import urllib.request
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BROWSER_TOKEN, LiveServer, screenshot
+from tests.browser.conftest import LiveServer, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -19,14 +17,7 @@ def _award(server: LiveServer) -> dict[str, Any]:
         "recipient": {"email": "lcw@example.org", "name": "Lee"},
         "statements": ["emerging-01"],
     }
-    request = urllib.request.Request(
-        f"{server.url}/awards",
-        data=json.dumps(body).encode(),
-        headers={"Authorization": f"Bearer {BROWSER_TOKEN}", "Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
+    return server.post("/awards", body)
 
 
 def test_add_to_learner_credential_wallet_shows_the_link_and_qr_code(
