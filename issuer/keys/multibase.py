@@ -1,7 +1,5 @@
 """Multibase base58btc ('z') and the multicodec prefixes of Ed25519 keys."""
 
-import base58
-
 from issuer.errors import InvalidInput
 
 BASE58BTC = "z"
@@ -9,6 +7,9 @@ ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"  # Bitcoin's
 _PAIRS = [first + second for first in _ALPHABET for second in _ALPHABET]  # 58² digit pairs
+_PAIR_VALUES = {pair: n for n, pair in enumerate(_PAIRS)}
+MAX_BASE58_DIGITS = 512
+"""Longest base58 value decoded (a signature has 88 digits; decoding is quadratic in length)."""
 
 
 def encode_base58btc(data: bytes) -> str:
@@ -29,13 +30,22 @@ def encode_base58btc(data: bytes) -> str:
 
 
 def decode_base58btc(value: str) -> bytes:
-    """Return the bytes of a 'z…' multibase string; raise `InvalidInput` otherwise."""
+    """Return the bytes of a 'z…' multibase string; raise `InvalidInput` otherwise (also for
+    whitespace or any character outside the Bitcoin alphabet)."""
     if not isinstance(value, str) or not value.startswith(BASE58BTC) or len(value) < 2:
         raise InvalidInput("expected a multibase base58btc value starting with 'z'")
+    if len(value) > MAX_BASE58_DIGITS:
+        raise InvalidInput(f"the multibase value is longer than {MAX_BASE58_DIGITS} digits")
+    digits = value[1:].lstrip("1")  # each leading '1' is a zero byte
+    zeros = len(value) - 1 - len(digits)
+    odd = len(digits) % 2
     try:
-        return base58.b58decode(value[1:])
-    except ValueError as err:
-        raise InvalidInput("the multibase value is not valid base58btc") from err
+        number = _PAIR_VALUES["1" + digits[0]] if odd else 0
+        for start in range(odd, len(digits), 2):  # two digits per step, as in encoding
+            number = number * 3364 + _PAIR_VALUES[digits[start : start + 2]]
+    except KeyError:
+        raise InvalidInput("the multibase value is not valid base58btc") from None
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 def encode_multikey(prefix: bytes, key: bytes) -> str:
