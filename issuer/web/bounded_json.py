@@ -18,6 +18,7 @@ input can make parsing (or what follows it) fail with a 500:
 import json
 import math
 import re
+from itertools import accumulate
 from typing import Any
 
 from issuer.errors import MalformedJson
@@ -28,7 +29,9 @@ MAX_DEPTH = 64
 MAX_SAFE_INTEGER = 2**53 - 1
 """Largest integer magnitude I-JSON carries exactly (RFC 7493 §2.2)."""
 
-_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def loads(text: str | bytes) -> Any:
@@ -67,17 +70,15 @@ def _is_utf8(text: str) -> bool:
 
 
 def too_deep(text: str) -> bool:
-    """Return whether objects and arrays in `text` nest deeper than `MAX_DEPTH` (no parsing)."""
-    depth = 0
-    for token in _TOKENS.finditer(text):
-        bracket = token.group()
-        if bracket in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return True
-        elif bracket in "]}":
-            depth -= 1
-    return False
+    """Return whether objects and arrays in `text` nest deeper than `MAX_DEPTH` (no parsing).
+
+    Brackets inside strings do not count; with no more opening brackets than `MAX_DEPTH` in
+    all, nothing can nest deeper (the common case, answered without a scan).
+    """
+    if text.count("{") + text.count("[") <= MAX_DEPTH:
+        return False
+    brackets = _BRACKETS.findall(_STRINGS.sub("", text))
+    return max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
 def _integer(digits: str) -> int:
