@@ -9,6 +9,7 @@ from issuer.services.keys import ensure_key
 from issuer.services.warmup import warm_up
 from issuer.settings import Settings
 from issuer.store.sessions import SessionStore
+from issuer.web.json_provider import OrjsonProvider
 from issuer.wiring import Services, build_services
 
 EXTENSION_KEY = "issuer"
@@ -19,8 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env(os.environ)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     services = build_services(settings)
     ensure_key(services.keys, services.uow, now=datetime.now(UTC), actor="service start")
     warm_up(services.verifier, now=datetime.now(UTC))  # (once per process)
