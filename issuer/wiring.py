@@ -163,7 +163,12 @@ def build_services(settings: Settings) -> Services:
     def run_batch(batch_id: str, **options: Any) -> StoredBatch:
         batch = batches.run(batch_id, **options)
         if batch.status == "finished" and batch.options.get("notify"):
-            mail.notify_batch(batch.id, batches.results(batch.id), now=datetime.now(UTC))
+            mail.notify_batch(
+                batch.id,
+                batches.results(batch.id),
+                repeated=batches.repeated_learners(batch.id),
+                now=datetime.now(UTC),
+            )
         return batch
 
     in_process = InProcessRunner(run_batch)

@@ -10,12 +10,13 @@ revokes it and issues anew in the same transaction.
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import datetime
 
 from issuer.errors import NotFound
 from issuer.services.batch_planning import (
     CRYPTOSUITES,
+    EVERYONE,
     BatchOptions,
     BatchPlanner,
     CheckReport,
@@ -143,6 +144,12 @@ class BatchService:
         """Yield each roster row with the learner's active credentials it called for (read
         and looked up a chunk of rows at a time)."""
         return self._results.results(self.get(batch_id))
+
+    def repeated_learners(self, batch_id: str) -> Container[str]:
+        """Return the keys (`learner_key`) of the batch's learners found in more than one row
+        (every learner, for a batch stored before rows had learner keys)."""
+        repeated = self._batches.repeated_learners(batch_id)
+        return EVERYONE if repeated is None else repeated
 
 
 def _stored_rows(

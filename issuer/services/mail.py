@@ -14,7 +14,7 @@ import html
 import json
 import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from issuer.credentials.compose import Recipient
 from issuer.services.awards import recipient_key
+from issuer.services.batch_planning import learner_key
 from issuer.services.batch_results import RowResult
 from issuer.store.credentials import StoredCredential
 from issuer.store.outbox import OutboxStore, OutgoingMessage, QueuedMessage
@@ -272,33 +273,64 @@ class MailService:
             self.deliver(message_id, now=now)
         return message_id
 
-    def notify_batch(self, batch_id: str, results: Iterable[RowResult], *, now: datetime) -> int:
-        """Queue one wallet-link email per learner of a finished batch (those with an email to
-        whom it issued something), then send what is queued; return how many were queued (a
-        rerun of the batch queues none again)."""
-        learners: dict[str, tuple[str, str | None, list[str]]] = {}
+    def notify_batch(
+        self,
+        batch_id: str,
+        results: Iterable[RowResult],
+        *,
+        repeated: Container[str],
+        now: datetime,
+    ) -> int:
+        """Queue and send one wallet-link email per learner of a finished batch (those with an
+        email to whom it issued something); return how many were queued (a rerun of the batch
+        queues none again).
+
+        Learners of one row are emailed as their row passes; only those whose learner key is
+        in `repeated` (more than one row, see `BatchStore.repeated_learners`) are held until
+        the last row, so memory stays flat however many learners the batch has.
+        """
+        held: dict[str, tuple[str, str | None, list[str]]] = {}
+        queued = 0
         for result in results:
             if not result.row.email or not result.wallet_id or not result.issued_here:
                 continue  # no address, or nothing new for this learner: no email
-            email, name, names = learners.setdefault(
-                result.wallet_id, (result.row.email, result.row.name, [])
+            names = [_document_name(c) for c in result.credentials]
+            if learner_key(result.row) in repeated:
+                email, name, held_names = held.setdefault(
+                    result.wallet_id, (result.row.email, result.row.name, [])
+                )
+                held_names.extend(names)
+                continue
+            queued += self._send_wallet_link(
+                batch_id, result.wallet_id, result.row.email, result.row.name, names, now
             )
-            names.extend(_document_name(c) for c in result.credentials)
-        queued = []
-        for wallet_id, (email, name, names) in learners.items():
-            message_id = self.queue_wallet_link(
-                email=email,
-                wallet_id=wallet_id,
-                achievements=names,
-                now=now,
-                learner_name=name,
-                dedupe_key=f"batch:{batch_id}:{wallet_id}",
-            )
-            if message_id is not None:
-                queued.append(message_id)
-        for message_id in queued:
-            self.deliver(message_id, now=now)
-        return len(queued)
+        for wallet_id, (email, name, names) in held.items():
+            queued += self._send_wallet_link(batch_id, wallet_id, email, name, names, now)
+        return queued
+
+    def _send_wallet_link(
+        self,
+        batch_id: str,
+        wallet_id: str,
+        email: str,
+        name: str | None,
+        names: list[str],
+        now: datetime,
+    ) -> int:
+        """Queue a batch's wallet-link email to one learner and send it; return 1 if queued
+        now (0: queued by an earlier run of the batch)."""
+        message_id = self.queue_wallet_link(
+            email=email,
+            wallet_id=wallet_id,
+            achievements=names,
+            now=now,
+            learner_name=name,
+            dedupe_key=f"batch:{batch_id}:{wallet_id}",
+        )
+        if message_id is None:
+            return 0
+        self.deliver(message_id, now=now)
+        return 1
 
     def recover(self, email: str, *, now: datetime) -> str | None:
         """Queue a reminder of the wallet link to `email` if credentials were issued to it and

@@ -5,6 +5,7 @@ import io
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,55 @@ def test_a_batch_with_notify_emails_each_learner_once(inbox: Inbox, seeded: Flas
     assert "2 credentials" in ana and "Hello Ana," in ana
     [link] = set(WALLET_LINK.findall(ana))
     assert seeded.get(f"/wallet/{link}").status_code == 200
+
+
+def test_batch_emails_go_out_as_rows_pass_and_only_repeated_learners_wait(
+    inbox: Inbox, seeded: FlaskClient, mail_app: Flask
+) -> None:
+    """Memory stays flat with `notify`: a learner of one row is emailed while the rows are
+    read; a learner of several rows once, after the last, with every credential named."""
+    rows = [
+        {"email": "ana@example.org", "name": "Ana", "framework": FRAMEWORK,
+         "statements": ["emerging-01"]},
+        {"email": "ben@example.org", "name": "Ben", "framework": FRAMEWORK,
+         "statements": ["emerging-02"]},
+        {"email": "cy@example.org", "name": "Cy", "framework": FRAMEWORK,
+         "statements": ["emerging-03"]},
+        {"email": "Ana@Example.org", "name": "Ana", "framework": FRAMEWORK,
+         "statements": ["emerging-04"]},
+    ]  # fmt: skip
+    response = seeded.post("/batches", json={"rows": rows}, headers=AUTH)  # no notify
+    assert response.status_code == 202, response.get_json()
+    batch_id = response.get_json()["id"]
+    services = mail_app.extensions["issuer"]
+    deadline = time.monotonic() + 60
+    while services.batches.get(batch_id).status != "finished":
+        assert time.monotonic() < deadline, "the batch did not finish"
+        time.sleep(0.1)
+    repeated = services.batches.repeated_learners(batch_id)
+    assert isinstance(repeated, set) and len(repeated) == 1  # Ana
+
+    sent_before_row: list[int] = []
+
+    def watched() -> Iterator[Any]:
+        for result in services.batches.results(batch_id):
+            sent_before_row.append(len(inbox.messages))
+            yield result
+
+    queued = services.mail.notify_batch(
+        batch_id, watched(), repeated=repeated, now=datetime.now(UTC)
+    )
+    assert queued == 3
+    assert sent_before_row == [0, 0, 1, 2]  # Ben, then Cy, went out as their rows passed
+    messages = inbox.wait_for(3, timeout=30)
+    assert [m["To"].lower() for m in messages] == [
+        "ben@example.org", "cy@example.org", "ana@example.org"
+    ]  # fmt: skip
+    assert "2 credentials" in text_of(messages[2])
+    again = services.mail.notify_batch(
+        batch_id, services.batches.results(batch_id), repeated=repeated, now=datetime.now(UTC)
+    )
+    assert again == 0 and len(inbox.messages) == 3
 
 
 def test_a_server_that_is_down_loses_nothing(
