@@ -1,10 +1,12 @@
 """Sign and verify throughput of the Data Integrity cryptosuites, on one core.
 
     .venv/bin/python benchmarks/crypto.py [--count 300] [--kind statement|level] [--repeat 3]
-        [--cpu-time] [--profile] [--verify-count 500] [--no-js]
+        [--mix 1] [--cpu-time] [--profile] [--verify-count 500] [--no-js]
 
 Builds realistic OpenBadgeCredentials from the seed framework (one achievement,
-many learners, as in a batch award), then times, single-threaded:
+many learners, as in a batch award; `--mix N`: N achievements in turn, as a roster row
+calling for several statements, or a presentation of mixed credentials, brings them),
+then times, single-threaded:
 
 - eddsa-rdfc-2022 through `issuer.proofs` (safe mode; per-shape templates
   from `issuer.jsonld.template`, else memoized pyld expansion with the direct
@@ -79,29 +81,31 @@ JS_KEY = {"publicKeyMultibase": PAIR.public_multibase, "secretKeyMultibase": PAI
 VERIFIED_AT = datetime(2026, 12, 1, tzinfo=UTC)
 
 
-def credentials(count: int, kind: str) -> list[dict[str, Any]]:
-    """Return `count` credentials for one achievement of the seed, each to another learner."""
+def credentials(count: int, kind: str, mix: int = 1) -> list[dict[str, Any]]:
+    """Return `count` credentials, each to another learner, for one achievement of the seed,
+    or with `mix` > 1 cycling through that many (statements of the seed, or its levels)."""
     framework = index_framework(read_export(SEED)[0])
     achievements = map_framework(framework, BASE)
-    level = framework.levels[2]
+    levels = framework.levels[2:] + framework.levels[:2]  # the third level's first
     if kind == "level":
-        achievement, results = (
-            achievements.levels[level.key],
-            [achieved_level_result(framework, level, BASE)],
-        )
+        chosen = [
+            (achievements.levels[level.key], [achieved_level_result(framework, level, BASE)])
+            for level in levels[:mix]
+        ]
     else:
-        achievement, results = achievements.statements[level.statements[0].key], None
+        keys = [statement.key for level in levels for statement in level.statements]
+        chosen = [(achievements.statements[key], None) for key in keys[:mix]]
     issuer = Profile(id=DID, name="Example Training Provider", url=f"{BASE}/")
     return [
         compose_credential(
             credential_id=f"{BASE}/credentials/{n:06d}",
             issuer=issuer,
-            achievement=achievement,
+            achievement=chosen[n % len(chosen)][0],
             recipient=Recipient(
                 email=f"learner{n}@example.org", name=f"Learner Nº{n}", salt=f"s{n}"
             ),
             valid_from=CREATED,
-            results=results,
+            results=chosen[n % len(chosen)][1],
         ).to_ld()
         for n in range(count)
     ]
@@ -241,14 +245,16 @@ def service_verifier() -> Verifier:
     return Verifier(base_url=BASE, local_documents=dict, read_own_list=lambda _list_id: None)
 
 
-def compare_with_js(count: int, verify_count: int, repeat: int, clock: Callable[[], float]) -> None:
+def compare_with_js(
+    count: int, verify_count: int, repeat: int, clock: Callable[[], float], mix: int = 1
+) -> None:
     """Print issue 13's rows: our rate, the JS reference's and the ratio."""
     problem = js_problem()
     if problem is not None:
         print(f"JS reference skipped: {problem}")
         return
     sign_options = {"key": JS_KEY, "created": "2026-11-22T12:00:00Z"}
-    statements, levels = credentials(count, "statement"), credentials(count, "level")
+    statements, levels = credentials(count, "statement", mix), credentials(count, "level", mix)
     rdfc, jcs = fast_sign("eddsa-rdfc-2022"), fast_sign("eddsa-jcs-2022")
     rows: list[tuple[str, float, float]] = []
     for label, suite, sign, documents in (
@@ -260,7 +266,7 @@ def compare_with_js(count: int, verify_count: int, repeat: int, clock: Callable[
         ours = rate(sign, documents, repeat, clock)
         theirs, _ = js_bench("sign", documents, repeat, cryptosuite=suite, **sign_options)
         rows.append((f"{label} ({quads} quads)", ours, theirs))
-    foreign = credentials(verify_count, "statement")
+    foreign = credentials(verify_count, "statement", mix)
     _, answers = js_bench("sign", foreign, 1, cryptosuite="eddsa-rdfc-2022", **sign_options)
     signed = [answer["credential"] for answer in answers]
     verifier = service_verifier()
@@ -292,6 +298,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300, help="credentials per measurement")
     parser.add_argument("--kind", choices=["statement", "level"], default="statement")
     parser.add_argument(
+        "--mix",
+        type=int,
+        default=1,
+        help="achievements the credentials cycle through (1: all alike, as a batch signs them)",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="runs per measurement; the best counts"
     )
     parser.add_argument("--profile", action="store_true", help="cProfile fast rdfc signing")
@@ -306,10 +318,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     where = pin_to_one_core()
-    documents = credentials(args.count, args.kind)
+    documents = credentials(args.count, args.kind, args.mix)
     quads = canonicalize(documents[0]).count("\n")
     size = len(rfc8785.dumps(documents[0]))
-    print(f"{args.count} {args.kind} credentials, {size} bytes of JSON, {quads} N-Quads; {where}")
+    print(
+        f"{args.count} {args.kind} credentials ({args.mix} achievements in turn), "
+        f"{size} bytes of JSON, {quads} N-Quads; {where}"
+    )
     if args.profile:
         profiler = cProfile.Profile()
         profiler.runcall(lambda: [fast_sign("eddsa-rdfc-2022")(d) for d in documents])
@@ -336,7 +351,7 @@ def main() -> None:
         print(f"{suite:<16} {implementation:<14} {sign_rate:>9.0f} {verify_rate:>9.0f}")
     print(f"memo hits: {memo_for(document_loader()).hits}")
     if not args.no_js:
-        compare_with_js(args.count, args.verify_count, args.repeat, clock)
+        compare_with_js(args.count, args.verify_count, args.repeat, clock, args.mix)
 
 
 if __name__ == "__main__":
