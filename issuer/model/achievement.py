@@ -2,9 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field
-
-from issuer.model.base import LdModel
+from issuer.model.base import LdModel, ld_list
 
 
 class Image(LdModel):
@@ -19,7 +17,7 @@ class Profile(LdModel):
     """An issuer, creator or endorser."""
 
     id: str
-    type: list[str] = Field(default_factory=lambda: ["Profile"])
+    type: list[str] = ld_list(lambda: ["Profile"])
     name: str | None = None
     url: str | None = None
     description: str | None = None
@@ -30,7 +28,7 @@ class Profile(LdModel):
 class Alignment(LdModel):
     """A link from an achievement to a framework item, occupation or standard."""
 
-    type: list[str] = Field(default_factory=lambda: ["Alignment"])
+    type: list[str] = ld_list(lambda: ["Alignment"])
     target_name: str
     target_url: str
     target_description: str | None = None
@@ -50,21 +48,21 @@ class RubricCriterionLevel(LdModel):
     """One level of a rubric, ordered from lowest to highest in its ResultDescription."""
 
     id: str
-    type: list[str] = Field(default_factory=lambda: ["RubricCriterionLevel"])
+    type: list[str] = ld_list(lambda: ["RubricCriterionLevel"])
     name: str
     description: str | None = None
     level: str | None = None
-    alignment: list[Alignment] = Field(default_factory=list)
+    alignment: list[Alignment] = ld_list()
 
 
 class ResultDescription(LdModel):
     """Describes a possible result of an achievement (e.g. the proficiency level reached)."""
 
     id: str
-    type: list[str] = Field(default_factory=lambda: ["ResultDescription"])
+    type: list[str] = ld_list(lambda: ["ResultDescription"])
     name: str
     result_type: str
-    rubric_criterion_level: list[RubricCriterionLevel] = Field(default_factory=list)
+    rubric_criterion_level: list[RubricCriterionLevel] = ld_list()
     required_level: str | None = None
 
 
@@ -72,16 +70,16 @@ class Achievement(LdModel):
     """An accomplishment a credential can carry."""
 
     id: str
-    type: list[str] = Field(default_factory=lambda: ["Achievement"])
+    type: list[str] = ld_list(lambda: ["Achievement"])
     achievement_type: str | None = None
     name: str
     description: str
     criteria: Criteria
-    alignment: list[Alignment] = Field(default_factory=list)
+    alignment: list[Alignment] = ld_list()
     creator: Profile | None = None
     field_of_study: str | None = None
     human_code: str | None = None
     image: Image | None = None
-    result_description: list[ResultDescription] = Field(default_factory=list)
-    tag: list[str] = Field(default_factory=list)
+    result_description: list[ResultDescription] = ld_list()
+    tag: list[str] = ld_list()
     version: str | None = None

@@ -4,10 +4,16 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import PlainSerializer
 
 from issuer.model.achievement import Achievement, Image, Profile
-from issuer.model.base import OB_CREDENTIAL_SCHEMA, OB_V3_CONTEXT, VC_V2_CONTEXT, LdModel
+from issuer.model.base import (
+    OB_CREDENTIAL_SCHEMA,
+    OB_V3_CONTEXT,
+    VC_V2_CONTEXT,
+    LdModel,
+    ld_list,
+)
 
 
 def format_datetime_z(value: datetime) -> str:
@@ -66,7 +72,7 @@ class IdentityObject(LdModel):
 class Result(LdModel):
     """A result the learner achieved, e.g. the proficiency level."""
 
-    type: list[str] = Field(default_factory=lambda: ["Result"])
+    type: list[str] = ld_list(lambda: ["Result"])
     result_description: str | None = None
     achieved_level: str | None = None
     value: str | None = None
@@ -77,7 +83,7 @@ class Evidence(LdModel):
     """Evidence of the achievement: a URL and/or a narrative."""
 
     id: str | None = None
-    type: list[str] = Field(default_factory=lambda: ["Evidence"])
+    type: list[str] = ld_list(lambda: ["Evidence"])
     name: str | None = None
     description: str | None = None
     narrative: str | None = None
@@ -87,10 +93,10 @@ class AchievementSubject(LdModel):
     """The learner and what they achieved."""
 
     id: str | None = None
-    type: list[str] = Field(default_factory=lambda: ["AchievementSubject"])
-    identifier: list[IdentityObject] = Field(default_factory=list)
+    type: list[str] = ld_list(lambda: ["AchievementSubject"])
+    identifier: list[IdentityObject] = ld_list()
     achievement: Achievement
-    result: list[Result] = Field(default_factory=list)
+    result: list[Result] = ld_list()
     narrative: str | None = None
 
 
@@ -104,11 +110,9 @@ class CredentialSchema(LdModel):
 class OpenBadgeCredential(LdModel):
     """An Open Badges 3.0 credential on the W3C VC Data Model 2.0 (unsigned)."""
 
-    context: list[str] = Field(
-        default_factory=lambda: [VC_V2_CONTEXT, OB_V3_CONTEXT], alias="@context"
-    )
+    context: list[str] = ld_list(lambda: [VC_V2_CONTEXT, OB_V3_CONTEXT], alias="@context")
     id: str
-    type: list[str] = Field(default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"])
+    type: list[str] = ld_list(lambda: ["VerifiableCredential", "OpenBadgeCredential"])
     name: str
     description: str | None = None
     image: Image | None = None
@@ -117,5 +121,5 @@ class OpenBadgeCredential(LdModel):
     valid_until: DateTimeZ | None = None
     awarded_date: DateTimeZ | None = None
     credential_subject: AchievementSubject
-    evidence: list[Evidence] = Field(default_factory=list)
-    credential_schema: list[CredentialSchema] = Field(default_factory=list)
+    evidence: list[Evidence] = ld_list()
+    credential_schema: list[CredentialSchema] = ld_list()
