@@ -25,15 +25,19 @@ the triples once:
   order through the duplicate check of the plain fill (equal keys give equal
   triples, so which copy is kept does not change the output).
 
-Documents of a batch mostly repeat their leaves (the same achievement for every
-learner). The plan remembers the last document it filled (`_Last`): a segment
-whose leaves all equal last time's is not filled again (nor is a piece of a
-group that may repeat), and a blank node all of whose segments are unchanged
-keeps its hash. A filled segment remembers its output lines under the labels of
-its own blank nodes (a few labellings: the labels shift as other nodes' hashes
-change). Each call reads one snapshot and replaces it whole, so threads sharing
-a plan at worst lose hits. Reuse is decided by the leaves' values (strings) and
-the labels, never by object identity.
+Documents of a shape mostly repeat their leaves (the same achievement for every
+learner, or a few achievements in turn). Each segment remembers its last
+`MAX_FILLS` fills by the values of its leaves: a segment whose leaves were seen
+is not filled again (nor is a piece of a group that may repeat, whose last fill
+it remembers), and each blank node remembers its hash by its segments' leaves.
+What equals the last document's (`_Last`) is taken from it without a lookup. A
+filled segment remembers its output lines under the labels of its own blank
+nodes (a few labellings: the labels shift as other nodes' hashes change). The
+memos are dicts filled and cleared whole entries at a time, and each call reads
+one snapshot of `_Last` and replaces it whole, so threads sharing a plan at
+worst lose hits. Reuse is
+decided by the leaves' values (strings) and the labels, never by object
+identity.
 
 Lines are kept as UTF-8 bytes, each encoded once: UTF-8 sorts as code points
 do, so the bytes are those of the sorted text, without encoding the whole
@@ -53,6 +57,7 @@ from issuer.jsonld.quads import escape
 
 _LABELS = [f"_:c14n{n}".encode() for n in range(64)]
 MAX_LABELLINGS = 8  # labellings remembered per filled segment
+MAX_FILLS = 16  # fills remembered per segment, and hashes per blank node
 _A, _DOT, _A_DOT = b"_:a", b" .\n", b"_:a .\n"
 
 Lines = dict[int, list[bytes]]
@@ -119,8 +124,38 @@ def _labelled(
     return out
 
 
+class _Memo(dict[Any, Any]):
+    """A segment's fills (or a blank node's hashes) by leaf values, and its hits."""
+
+    hits = 0
+
+
+def _recalled(memo: _Memo | None, key: Any) -> Any:
+    """Return what `memo` holds under `key` (counting the hit), or None."""
+    if memo is None:
+        return None
+    found = memo.get(key)
+    if found is not None:
+        memo.hits += 1
+    return found
+
+
+def _remember(memo: _Memo | None, key: Any, value: Any) -> _Memo | None:
+    """Add `value` under `key`; return the memo, or None once it filled up with no hit
+    (values seen once per document: remembering them would only cost)."""
+    if memo is None:
+        return None
+    if len(memo) >= MAX_FILLS:
+        if not memo.hits:
+            return None
+        memo.clear()
+        memo.hits = 0
+    memo[key] = value
+    return memo
+
+
 class _Last(NamedTuple):
-    """What the plan's last call filled in (see the module doc)."""
+    """What the plan's last call filled in: most documents repeat the one before."""
 
     keys: list[Any]
     fills: list[_Filled]
@@ -162,7 +197,9 @@ class FillPlan:
         for n, segment in enumerate(self.segments):
             for node in segment.nodes:
                 node_segments[node].append(n)
-        self.node_segments = {node: frozenset(ns) for node, ns in node_segments.items()}
+        self.node_segments = {node: tuple(ns) for node, ns in node_segments.items()}
+        self._fills: list[_Memo | None] = [_Memo() for _ in self.segments]
+        self._hashes: dict[int, _Memo | None] = {node: _Memo() for node in node_segments}
         self.first_degree = {n: ls for n, ls in fixed.first_degree.items() if n in node_segments}
         self.hashes = {
             node: _hash(list(lines))
@@ -174,17 +211,21 @@ class FillPlan:
         """Return the canonical N-Quads with these leaves (UTF-8), or None to leave it to pyld."""
         if self.unencodable:
             return None
-        last = self._last
         keys = [get(leaves) for get in self.getters]
+        last = self._last
         fills: list[_Filled] = []
-        dirty: set[int] = set()
+        dirty: set[int] = set()  # segments whose leaves differ from the last document's
         try:
             for n, segment in enumerate(self.segments):
                 if last is not None and keys[n] == last.keys[n]:
                     fills.append(last.fills[n])
-                else:
-                    dirty.add(n)
-                    fills.append(segment.fill(leaves))
+                    continue
+                dirty.add(n)
+                filled = _recalled(self._fills[n], keys[n])
+                if filled is None:
+                    filled = segment.fill(leaves)
+                    self._fills[n] = _remember(self._fills[n], keys[n], filled)
+                fills.append(filled)
         except UnicodeEncodeError:
             return None
         hashes = dict(self.hashes)
@@ -192,10 +233,16 @@ class FillPlan:
             if last is not None and dirty.isdisjoint(segments):
                 hashes[node] = last.hashes[node]
                 continue
-            lines = list(self.first_degree.get(node, ()))
-            for n in segments:
-                lines += fills[n].first_degree.get(node, ())
-            hashes[node] = _hash(lines)
+            memo = self._hashes[node]
+            key = None if memo is None else tuple([keys[n] for n in segments])
+            found = _recalled(memo, key)
+            if found is None:
+                lines = list(self.first_degree.get(node, ()))
+                for n in segments:
+                    lines += fills[n].first_degree.get(node, ())
+                found = _hash(lines)
+                self._hashes[node] = _remember(memo, key, found)
+            hashes[node] = found
         if last is not None and hashes == last.hashes:
             labels = last.labels
         elif len(set(hashes.values())) != len(hashes):
