@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from issuer.store.bulk import BulkInsert
 from issuer.store.database import audit_log_table
 
 
@@ -24,6 +25,7 @@ class AuditEntry:
 
 _INSERT = insert(audit_log_table)
 """Built once (SQLAlchemy skips rebuilding it and its cache key at every event)."""
+_INSERT_MANY = BulkInsert(audit_log_table, ["at", "actor", "action", "subject", "detail"])
 
 
 def record_event(
@@ -64,8 +66,8 @@ def record_events(conn: Connection, events: list[dict[str, Any]]) -> None:
                 text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
                 if key:
                     texts[key] = text
-            rows.append({**event, "detail": text})
-        conn.execute(_INSERT, rows)
+            rows.append((event["at"], event["actor"], event["action"], event["subject"], text))
+        _INSERT_MANY.execute(conn, rows)
 
 
 def read_events(

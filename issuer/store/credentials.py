@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -12,7 +13,6 @@ from sqlalchemy import (
     Select,
     bindparam,
     func,
-    insert,
     not_,
     or_,
     select,
@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from issuer.store.bulk import BulkInsert
 from issuer.store.database import credentials_table, read_connection, wallets_table
 from issuer.store.errors import AlreadyIssued as AlreadyIssued
 
@@ -106,7 +107,8 @@ def _newest_where(column: Any) -> Select[Any]:
 
 
 _BY_ID = _newest_where(credentials_table.c.id)
-_INSERT = insert(credentials_table)
+_INSERT = BulkInsert(credentials_table, _COLUMNS)
+_VALUES = attrgetter(*_COLUMNS)
 _BY_URL = _newest_where(credentials_table.c.url)
 
 
@@ -126,7 +128,7 @@ class CredentialStore:
         if not credentials:
             return
         try:
-            conn.execute(_INSERT, [c.__dict__ for c in credentials])
+            _INSERT.execute(conn, map(_VALUES, credentials))
         except IntegrityError as err:
             if _violates_dedupe(err):
                 raise AlreadyIssued(str(err.orig or err)) from err
@@ -276,21 +278,19 @@ def ensure_wallet(conn: Connection, recipient_key: str, now: datetime) -> str:
     )
 
 
+_NEW_WALLETS = BulkInsert(
+    wallets_table, ["id", "recipient_key", "created_at"], " ON CONFLICT (recipient_key) DO NOTHING"
+)
+
+
 def ensure_wallets(conn: Connection, recipient_keys: list[str], now: datetime) -> dict[str, str]:
     """Return the wallet id of each recipient key, creating the missing wallets (in bulk)."""
     table = wallets_table
     keys = sorted(set(recipient_keys))
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     wallets: dict[str, str] = {}
     for start in range(0, len(keys), 500):
         part = keys[start : start + 500]
-        conn.execute(
-            dialect_insert(table).on_conflict_do_nothing(index_elements=["recipient_key"]),
-            [
-                {"id": secrets.token_urlsafe(24), "recipient_key": key, "created_at": now}
-                for key in part
-            ],
-        )
+        _NEW_WALLETS.execute(conn, [(secrets.token_urlsafe(24), key, now) for key in part])
         rows = conn.execute(
             select(table.c.recipient_key, table.c.id).where(table.c.recipient_key.in_(part))
         ).all()
