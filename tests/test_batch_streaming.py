@@ -15,14 +15,13 @@ import issuer.services.batch_running as batch_running
 import issuer.store.batches as batch_store
 from issuer.paths import seed_files
 from issuer.services.batch_planning import (
-    BatchPlanner,
     RosterProblems,
     learner_key,
     repeated_learners,
 )
 from issuer.services.batch_results import write_wallets_zip
 from issuer.services.batches import BatchOptions
-from issuer.services.roster import RosterFileError, RosterRow, read_csv
+from issuer.services.roster import RosterRow, read_csv
 from issuer.settings import Settings
 from issuer.store.batches import BatchStore
 from issuer.store.database import batch_rows_table, credentials_table
@@ -156,6 +155,8 @@ def test_a_batch_failing_mid_way_resumes_from_the_same_file_without_issuing_twic
         now=NOW,
     )
     assert resumed and again.id == batch.id
+    with svc.engine.connect() as conn:  # its rows were not stored again
+        assert len(conn.execute(select(batch_rows_table.c.batch_id)).all()) == 40
     done = svc.batches.run(batch.id, workers=0, chunk_size=10)
     assert (done.status, done.issued, done.skipped, done.failed) == ("finished", 40, 0, 0)
     rows = stored(svc)
@@ -190,23 +191,14 @@ def test_problems_past_the_listed_ones_are_counted(
         )
 
 
-def test_a_file_changed_between_the_passes_stores_nothing(
-    svc: Services, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """A roster file is read once a pass: rows stored must be the rows planned and hashed."""
-    path = tmp_path / "c.csv"
-    path.write_text(f"email,framework,statements\na@example.org,{FRAMEWORK},emerging-01\n")
-    roster = read_csv(path)
-    summarize = BatchPlanner.summarize
-
-    def summarize_then_edit(planner: BatchPlanner, entries: Any) -> Any:
-        summary = summarize(planner, entries)
-        path.write_text(f"email,framework,statements\nb@example.org,{FRAMEWORK},emerging-01\n")
-        return summary
-
-    monkeypatch.setattr(BatchPlanner, "summarize", summarize_then_edit)
-    with pytest.raises(RosterFileError, match="changed while it was read"):
-        svc.batches.submit(roster, options=BatchOptions(), source_name="c.csv", actor="t", now=NOW)
+def test_a_problem_in_the_last_row_stores_nothing(svc: Services) -> None:
+    """Rows are stored as they are planned, in one transaction: a late problem rolls it back."""
+    good = "".join(f"a{n}@example.org,{FRAMEWORK},emerging-01\n" for n in range(2500))
+    text = f"email,framework,statements\n{good}z@example.org,99-9999.99,emerging-01\n"
+    with pytest.raises(RosterProblems, match="row 2502"):
+        svc.batches.submit(
+            read_csv(text), options=BatchOptions(), source_name="c.csv", actor="t", now=NOW
+        )
     assert svc.batches.recent() == []
     with svc.engine.connect() as conn:
         assert conn.execute(select(batch_rows_table)).all() == []

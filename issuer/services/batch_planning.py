@@ -107,17 +107,6 @@ class RowPlan:
 
 
 @dataclass(frozen=True)
-class RosterSummary:
-    """A roster planned through once: its rows, credentials and problems (by row)."""
-
-    rows: int
-    credentials: int
-    problems: list[RowProblem]
-    problem_count: int
-    failed_rows: int
-
-
-@dataclass(frozen=True)
 class CheckReport:
     """What a dry run found: what would be issued, skipped or replaced, and every problem
     (the first `LISTED_PROBLEMS` listed; `problem_count` and `failed_rows` count them all)."""
@@ -226,6 +215,35 @@ class _Selections:
         return framework, selections_for(framework, achievements, chosen), ()
 
 
+class RosterTally:
+    """A roster's rows, credentials and problems (by row), counted as its records are
+    `add`ed (no credential is planned: only how many each row calls for)."""
+
+    def __init__(self, catalog: FrameworkCatalog) -> None:
+        self._selections = _Selections(catalog)
+        self._problems = ProblemList()
+        self.rows = 0
+        self.credentials = 0
+
+    def add(self, entry: RosterEntry) -> None:
+        """Count one record (records are added in order)."""
+        self.rows += entry.row is not None
+        framework, chosen, found = self._selections.of(entry)
+        self._problems.add(found)
+        if framework is not None and not found:
+            self.credentials += len(chosen)
+
+    @property
+    def problem_count(self) -> int:
+        """How many problems so far."""
+        return self._problems.count
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        """The problems listed (see `ProblemList.listed`)."""
+        return self._problems.listed
+
+
 class BatchPlanner:
     """Plans rosters and checks them (a dry run) against what is issued already."""
 
@@ -282,19 +300,9 @@ class BatchPlanner:
                 )
             yield RowPlan(entry.number, row, tuple(planned), ())
 
-    def summarize(self, entries: Iterable[RosterEntry]) -> RosterSummary:
-        """Go through the records once: count rows and credentials, find every problem (no
-        credential is planned: only how many each row calls for)."""
-        selections = _Selections(self._catalog)
-        problems = ProblemList()
-        rows = credentials = 0
-        for entry in entries:
-            rows += entry.row is not None
-            framework, chosen, found = selections.of(entry)
-            problems.add(found)
-            if framework is not None and not found:
-                credentials += len(chosen)
-        return RosterSummary(rows, credentials, problems.listed, problems.count, problems.rows)
+    def tally(self) -> "RosterTally":
+        """Return a tally to count a roster's records through (see `RosterTally`)."""
+        return RosterTally(self._catalog)
 
     def check(self, roster: Roster, options: BatchOptions) -> CheckReport:
         """Dry run: what the roster would issue, skip and replace; every problem, by row.

@@ -22,6 +22,7 @@ from issuer.services.batch_planning import (
     CheckReport,
     PlannedCredential,
     RosterProblems,
+    RosterTally,
     learner_key,
 )
 from issuer.services.batch_results import BatchResults, RowResult
@@ -31,7 +32,7 @@ from issuer.services.batch_running import (
     BatchExecutor,
     ProgressCallback,
 )
-from issuer.services.roster import Roster, RosterDigest, RosterFileError
+from issuer.services.roster import Roster, RosterDigest
 from issuer.store.batches import BatchStore, StoredBatch
 
 __all__ = [
@@ -80,29 +81,36 @@ class BatchService:
         """Store a new batch (status `queued`), or return the unfinished batch of the same
         roster and options (True: to be resumed). Raise `RosterProblems` if any row is bad.
 
-        Two passes over the roster: one plans it (every problem, the count of credentials,
-        the digest), one stores its rows, a chunk at a time (and checks they hash the same)."""
+        One pass over the roster: each row is planned (its problems, its credentials
+        counted), hashed and stored as it passes, a chunk at a time, in one transaction that
+        keeps nothing if a row has a problem or the batch is found unfinished."""
         digest = RosterDigest(options.to_json())
-        summary = self._planner.summarize(digest.through(roster.entries()))
-        if summary.problem_count:
-            raise RosterProblems(summary.problems, summary.problem_count)
-        unfinished = self._batches.find_unfinished(digest.hexdigest())
-        if unfinished is not None:
-            return unfinished, True
-        batch = StoredBatch(
-            id=str(uuid.uuid4()),
-            status="queued",
-            source_name=source_name,
-            digest=digest.hexdigest(),
-            options=options.to_json(),
-            actor=actor,
-            row_count=summary.rows,
-            credential_count=summary.credentials,
-            created_at=now,
-            updated_at=now,
-        )
-        self._batches.create(batch, _stored_rows(roster, options, digest.hexdigest()))
-        return batch, False
+        tally = self._planner.tally()
+        batch_id = str(uuid.uuid4())
+        found: list[StoredBatch] = []
+
+        def batch() -> StoredBatch | None:
+            if tally.problem_count:
+                raise RosterProblems(tally.problems, tally.problem_count)
+            unfinished = self._batches.find_unfinished(digest.hexdigest())
+            if unfinished is not None:
+                found.append(unfinished)
+                return None
+            return StoredBatch(
+                id=batch_id,
+                status="queued",
+                source_name=source_name,
+                digest=digest.hexdigest(),
+                options=options.to_json(),
+                actor=actor,
+                row_count=tally.rows,
+                credential_count=tally.credentials,
+                created_at=now,
+                updated_at=now,
+            )
+
+        made = self._batches.create(batch_id, _stored_rows(roster, digest, tally), batch)
+        return (made, False) if made is not None else (found[0], True)
 
     def get(self, batch_id: str) -> StoredBatch:
         """Return the batch; raise `NotFound`."""
@@ -153,12 +161,13 @@ class BatchService:
 
 
 def _stored_rows(
-    roster: Roster, options: BatchOptions, digest: str
+    roster: Roster, digest: RosterDigest, tally: RosterTally
 ) -> Iterator[tuple[int, str, str]]:
-    """Yield each row as the batch stores it; raise `RosterFileError` (nothing is stored) if
-    the rows are not those planned (a file changed between the passes)."""
-    again = RosterDigest(options.to_json())
-    for row in roster.rows():
-        yield row.number, learner_key(row), again.add(row)
-    if again.hexdigest() != digest:
-        raise RosterFileError("changed while it was read (nothing was stored): run it again")
+    """Count, hash and yield each row as the batch stores it (none after a row with a
+    problem: nothing will be stored)."""
+    for entry in roster.entries():
+        tally.add(entry)
+        if entry.row is not None:
+            text = digest.add(entry.row)
+            if not tally.problem_count:
+                yield entry.row.number, learner_key(entry.row), text

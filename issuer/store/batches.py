@@ -9,7 +9,7 @@ the batch row, updated in the same transaction as the credentials they count.
 """
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from issuer.store.bulk import BulkInsert
 from issuer.store.database import batch_rows_table, batches_table
 
 BatchStatus = Literal["queued", "running", "finished", "failed"]
@@ -48,6 +49,7 @@ class StoredBatch:
 _COLUMNS = list(batches_table.c)
 ROWS_CHUNK = 2000
 """Roster rows inserted (and read back) together."""
+_NEW_ROWS = BulkInsert(batch_rows_table, ["batch_id", "number", "learner", "data"])
 
 
 def _batch(row: Any) -> StoredBatch:
@@ -63,25 +65,29 @@ class BatchStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def create(self, batch: StoredBatch, rows: Iterable[tuple[int, str, str]]) -> None:
-        """Store a new batch with its roster rows, each `(number, learner key, row as JSON
-        text)`, inserted in chunks in one transaction (`rows` may be a generator: it is read
-        once, chunk by chunk; if it raises, nothing is stored)."""
-        values = {**batch.__dict__}
-        values["options"] = json.dumps(batch.options, sort_keys=True)
-        values["errors"] = json.dumps(batch.errors, ensure_ascii=False)
-        statement = insert(batch_rows_table)
-        with self._engine.begin() as conn:
-            conn.execute(insert(batches_table).values(**values))
+    def create(
+        self,
+        batch_id: str,
+        rows: Iterable[tuple[int, str, str]],
+        batch: Callable[[], StoredBatch | None],
+    ) -> StoredBatch | None:
+        """Store the roster rows of new batch `batch_id`, each `(number, learner key, row as
+        JSON text)` (`rows` may be a generator: it is read once, a chunk at a time), then the
+        batch row `batch()` returns once they have all passed; all in one transaction.
+        Nothing is stored if `batch()` returns None or anything raises. Return the batch."""
+        with self._engine.connect() as conn, conn.begin() as transaction:
             items = iter(rows)
             while chunk := list(islice(items, ROWS_CHUNK)):
-                conn.execute(
-                    statement,
-                    [
-                        {"batch_id": batch.id, "number": number, "learner": learner, "data": data}
-                        for number, learner, data in chunk
-                    ],
-                )
+                _NEW_ROWS.execute(conn, [(batch_id, *row) for row in chunk])
+            made = batch()
+            if made is None:
+                transaction.rollback()
+                return None
+            values = {**made.__dict__}
+            values["options"] = json.dumps(made.options, sort_keys=True)
+            values["errors"] = json.dumps(made.errors, ensure_ascii=False)
+            conn.execute(insert(batches_table).values(**values))
+        return made
 
     def get(self, batch_id: str) -> StoredBatch | None:
         """Return the batch `batch_id`, or None."""
