@@ -31,19 +31,19 @@ class BulkInsert:
         """The columns each row gives values for, in order."""
         return self._columns
 
-    def execute(self, conn: Connection, rows: Iterable[Sequence[Any]]) -> None:
+    def execute(self, conn: Connection, rows: Iterable[Sequence[Any]]) -> int:
         """Insert `rows` (each a value per column, in `columns` order) in the caller's
-        transaction (errors raised as by `conn.execute`)."""
+        transaction (errors raised as by `conn.execute`); return how many were inserted."""
         sql, processors = self._compiled(conn.dialect)
         values = [tuple(row) for row in rows]
         if not values:
-            return
+            return 0
         if processors:
             columns: list[Sequence[Any]] = list(zip(*values, strict=True))
             for position, process in processors:
                 columns[position] = _converted(columns[position], process)
             values = list(zip(*columns, strict=True))
-        conn.exec_driver_sql(sql, values)
+        return conn.exec_driver_sql(sql, values).rowcount
 
     def _compiled(self, dialect: Dialect) -> tuple[str, list[tuple[int, Processor]]]:
         found = self._by_dialect.get(dialect.name)

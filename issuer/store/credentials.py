@@ -290,7 +290,10 @@ def ensure_wallets(conn: Connection, recipient_keys: list[str], now: datetime) -
     wallets: dict[str, str] = {}
     for start in range(0, len(keys), 500):
         part = keys[start : start + 500]
-        _NEW_WALLETS.execute(conn, [(secrets.token_urlsafe(24), key, now) for key in part])
+        new = {key: secrets.token_urlsafe(24) for key in part}
+        if _NEW_WALLETS.execute(conn, [(id, key, now) for key, id in new.items()]) == len(part):
+            wallets.update(new)  # every one is new: no need to read them back
+            continue
         rows = conn.execute(
             select(table.c.recipient_key, table.c.id).where(table.c.recipient_key.in_(part))
         ).all()
