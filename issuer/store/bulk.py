@@ -4,6 +4,8 @@ a value repeated across the rows (a chunk's `issued_at`, ...) converted once.
 
 `conn.execute(insert(table), rows)` costs some microseconds a row in SQLAlchemy (every
 parameter of every row looked up and processed); a batch stores three rows a credential.
+On PostgreSQL (psycopg) a plain insert is a COPY: psycopg's executemany still binds and
+sends each row as its own statement (15 us of CPU a credential row, 7 with COPY).
 """
 
 from collections.abc import Iterable, Sequence
@@ -11,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 
 Processor = Any  # a bind processor: value -> what the driver gets
 _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -24,7 +27,7 @@ class BulkInsert:
         self._table = table
         self._columns = tuple(columns)
         self._suffix = suffix
-        self._by_dialect: dict[str, tuple[str, list[tuple[int, Processor]]]] = {}
+        self._by_dialect: dict[str, tuple[str, str | None, list[tuple[int, Processor]]]] = {}
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -34,7 +37,7 @@ class BulkInsert:
     def execute(self, conn: Connection, rows: Iterable[Sequence[Any]]) -> int:
         """Insert `rows` (each a value per column, in `columns` order) in the caller's
         transaction (errors raised as by `conn.execute`); return how many were inserted."""
-        sql, processors = self._compiled(conn.dialect)
+        sql, copy, processors = self._compiled(conn.dialect)
         values = [tuple(row) for row in rows]
         if not values:
             return 0
@@ -43,22 +46,28 @@ class BulkInsert:
             for position, process in processors:
                 columns[position] = _converted(columns[position], process)
             values = list(zip(*columns, strict=True))
+        if copy is not None:
+            return _copied(conn, copy, values)
         return conn.exec_driver_sql(sql, values).rowcount
 
-    def _compiled(self, dialect: Dialect) -> tuple[str, list[tuple[int, Processor]]]:
+    def _compiled(self, dialect: Dialect) -> tuple[str, str | None, list[tuple[int, Processor]]]:
         found = self._by_dialect.get(dialect.name)
         if found is None:
             prepare = dialect.identifier_preparer
             names = ", ".join(prepare.format_column(self._table.c[c]) for c in self._columns)
             marker = _MARKERS[dialect.paramstyle]
             markers = ", ".join([marker] * len(self._columns))
-            sql = f"INSERT INTO {prepare.format_table(self._table)} ({names}) VALUES ({markers})"
+            table = prepare.format_table(self._table)
+            sql = f"INSERT INTO {table} ({names}) VALUES ({markers})"
+            copy = None
+            if dialect.name == "postgresql" and dialect.driver == "psycopg" and not self._suffix:
+                copy = f"COPY {table} ({names}) FROM STDIN"
             processors = []
             for position, name in enumerate(self._columns):
                 process = self._table.c[name].type._cached_bind_processor(dialect)
                 if process is not None:
                     processors.append((position, process))
-            found = self._by_dialect[dialect.name] = (sql + self._suffix, processors)
+            found = self._by_dialect[dialect.name] = (sql + self._suffix, copy, processors)
         return found
 
 
@@ -75,3 +84,18 @@ def _converted(column: Sequence[Any], process: Processor) -> list[Any]:
             converted = process(value)
         out.append(converted)
     return out
+
+
+def _copied(conn: Connection, statement: str, values: list[tuple[Any, ...]]) -> int:
+    """COPY `values` into the table (psycopg): the server parses each row's text, without
+    the per-row round of parameters of an INSERT; errors raised as SQLAlchemy raises them."""
+    import psycopg
+
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    try:
+        with dbapi_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except psycopg.Error as err:
+        raise DBAPIError.instance(statement, None, err, psycopg.Error) from err
+    return len(values)
