@@ -310,6 +310,11 @@ def migrate(engine: Engine) -> None:
 
 
 SQLITE_PRAGMAS = (
+    # Pages of 8 KiB rather than 4 (a new database only: one that has tables keeps its
+    # size): a signed credential (about 6 KB) fits in one page instead of spilling into an
+    # overflow page, and a batch's commits write fewer WAL frames (a 100,000-row batch
+    # takes about a tenth less CPU). First: WAL mode creates the file.
+    "PRAGMA page_size=8192",
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
     # A batch inserts into eight indexes of `credentials` at random places (hashed keys):
