@@ -1,6 +1,7 @@
 """Bulk inserts through the driver store exactly what SQLAlchemy's `insert` stores."""
 
 from collections.abc import Iterator
+from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -13,6 +14,7 @@ from issuer.store.credentials import (
     CredentialStore,
     StoredCredential,
     ensure_wallets,
+    with_wallet,
 )
 from issuer.store.database import (
     audit_log_table,
@@ -136,3 +138,11 @@ def test_wallets_are_created_once_and_found_again(engine: Engine) -> None:
             ],
         )
     assert stored == {row[1]: row for row in _raw(engine, "wallets", "recipient_key")}
+
+
+def test_with_wallet_is_the_row_with_its_wallet_and_frozen() -> None:
+    row = _credential(1, wallet_id=None)
+    copy = with_wallet(row, "wallet-9")
+    assert copy == replace(row, wallet_id="wallet-9") and row.wallet_id is None
+    with pytest.raises(FrozenInstanceError):
+        copy.wallet_id = "other"  # type: ignore[misc]
