@@ -183,28 +183,53 @@ class ProblemList:
 
 Entries = Callable[[], Iterator[RosterEntry]]
 """Reads a roster's records afresh, one at a time (a roster is read once a pass)."""
+RowCount = Callable[[], tuple[int, int]]
+"""Counts a roster's records and rows afresh without checking the rows (a light pass)."""
 
 
 class Roster:
-    """A roster that was read and checked once: how many rows, every problem found without
-    looking anything up; its rows are read again from the source for each later pass, so
-    no pass holds the whole roster."""
+    """A roster that was read through once: it is one (its encoding, header and size are
+    right; `RosterFileError` if not); its rows are read again from the source for each
+    later pass, so no pass holds the whole roster. `count` and `problems` (every problem
+    found without looking anything up) take a pass of their own, made when first asked."""
 
-    def __init__(self, entries: Entries) -> None:
+    def __init__(self, entries: Entries, count_rows: RowCount | None = None) -> None:
         self._entries = entries
-        problems = ProblemList()
-        count = 0
-        for entry in entries():
-            count += entry.row is not None
-            problems.add(entry.problems)
-        if not count and not problems.count:
+        self._checked: tuple[int, list[RowProblem], int] | None = None
+        if count_rows is not None:
+            records, count = count_rows()
+        else:
+            count, _, problem_count = self._check()
+            records = count + problem_count  # (at least)
+        if not records:
             raise RosterFileError("has no learner rows (one row a learner, after the header)")
         if count > MAX_ROWS:
             raise RosterFileError(f"has {count} rows; split it into rosters of {MAX_ROWS} at most")
-        self.count = count
+
+    @property
+    def count(self) -> int:
         """How many rows (a record that could not be read as a row is only a problem)."""
-        self.problems = problems.listed
-        self.problem_count = problems.count
+        return self._check()[0]
+
+    @property
+    def problems(self) -> list[RowProblem]:
+        """The problems of the rows found without looking anything up (`ProblemList.listed`)."""
+        return self._check()[1]
+
+    @property
+    def problem_count(self) -> int:
+        """How many problems, listed or not."""
+        return self._check()[2]
+
+    def _check(self) -> tuple[int, list[RowProblem], int]:
+        if self._checked is None:
+            problems = ProblemList()
+            count = 0
+            for entry in self._entries():
+                count += entry.row is not None
+                problems.add(entry.problems)
+            self._checked = (count, problems.listed, problems.count)
+        return self._checked
 
     def entries(self) -> Iterator[RosterEntry]:
         """Yield every record again, in order, with its problems."""
@@ -251,18 +276,25 @@ class RosterDigest:
 def read_csv(data: bytes | str | Path) -> Roster:
     """Return a CSV roster (bytes, text, or a file read again for each pass, never whole);
     raise `RosterFileError` if it is not one."""
+    open_text = _opener(data)
+    return Roster(lambda: _csv_entries(open_text), lambda: _csv_row_count(open_text))
+
+
+def _opener(data: bytes | str | Path) -> Callable[[], TextIO]:
+    """Return what opens the roster's text afresh, for each pass."""
     if isinstance(data, str):
         text = data.removeprefix("\ufeff")
-        return Roster(lambda: _csv_entries(lambda: io.StringIO(text, newline="")))
+        return lambda: io.StringIO(text, newline="")
     if isinstance(data, Path):
         path = data
-        return Roster(lambda: _csv_entries(lambda: _text_of(path.open("rb"))))
+        return lambda: _text_of(path.open("rb"))
     content = data
-    return Roster(lambda: _csv_entries(lambda: _text_of(io.BytesIO(content))))
+    return lambda: _text_of(io.BytesIO(content))
 
 
-def _csv_entries(open_text: Callable[[], TextIO]) -> Iterator[RosterEntry]:
-    """Yield the records of a CSV roster after its header (numbered from 2)."""
+def _csv_records(open_text: Callable[[], TextIO]) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Yield each record of a CSV roster after its header (numbered from 2, blank lines
+    skipped) with the header."""
     with open_text() as text:
         reader = csv.reader(text, strict=True)
         try:
@@ -275,16 +307,8 @@ def _csv_entries(open_text: Callable[[], TextIO]) -> Iterator[RosterEntry]:
                 )
             header = _header(first)
             for number, record in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in record):
-                    continue
-                if len(record) > len(header):
-                    message = (
-                        f"has {len(record)} fields but the header has {len(header)} "
-                        "(quote a value that contains a comma)"
-                    )
-                    yield RosterEntry(number, None, (RowProblem(number, message),))
-                    continue
-                yield _entry(number, dict(zip(header, record, strict=False)))
+                if any(cell.strip() for cell in record):
+                    yield number, header, record
         except csv.Error as err:
             raise RosterFileError(f"line {reader.line_num}: not valid CSV ({err})") from err
         except UnicodeDecodeError as err:
@@ -293,6 +317,29 @@ def _csv_entries(open_text: Callable[[], TextIO]) -> Iterator[RosterEntry]:
             raise RosterFileError(
                 f"is not UTF-8 text (byte {at + 1}); save the roster as 'CSV UTF-8'"
             ) from err
+
+
+def _csv_entries(open_text: Callable[[], TextIO]) -> Iterator[RosterEntry]:
+    """Yield the records of a CSV roster after its header (numbered from 2)."""
+    for number, header, record in _csv_records(open_text):
+        if len(record) > len(header):
+            message = (
+                f"has {len(record)} fields but the header has {len(header)} "
+                "(quote a value that contains a comma)"
+            )
+            yield RosterEntry(number, None, (RowProblem(number, message),))
+            continue
+        yield _entry(number, dict(zip(header, record, strict=False)))
+
+
+def _csv_row_count(open_text: Callable[[], TextIO]) -> tuple[int, int]:
+    """Return how many records a CSV roster has, and how many are rows (as `_csv_entries`
+    reads them), reading it through without checking them: a tenth of the cost."""
+    records = rows = 0
+    for _, header, record in _csv_records(open_text):
+        records += 1
+        rows += len(record) <= len(header)
+    return records, rows
 
 
 def read_rows(items: list[Any]) -> Roster:

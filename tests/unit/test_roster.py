@@ -106,6 +106,28 @@ def test_a_roster_may_be_too_long(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "email,framework,level\n" + "a@example.org,x,y\n" * 4
     with pytest.raises(RosterFileError, match="has 4 rows; split it into rosters of 3 at most"):
         read_csv(text)
+    unreadable = "a@example.org,x,y,z\n"  # a problem, not a row: not counted
+    assert read_csv("email,framework,level\n" + "a@example.org,x,y\n" * 3 + unreadable).count == 3
+
+
+def test_a_csv_roster_is_read_through_once_and_its_rows_checked_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked: list[int] = []
+    entry = roster_module._entry
+
+    def counting(number: int, values: dict[str, str]) -> Any:
+        checked.append(number)
+        return entry(number, values)
+
+    monkeypatch.setattr(roster_module, "_entry", counting)
+    roster = read_csv("email,framework,level\nana@,x,y\n\nb@example.org,x,y\n")
+    assert checked == []  # the file read through, its rows counted, none checked
+    assert (roster.count, roster.problem_count) == (2, 1)
+    assert [str(p) for p in roster.problems] == [
+        "row 2: email 'ana@' is not an email address (write it like ana@example.org)"
+    ]
+    assert checked == [2, 4]  # checked once, when first asked
 
 
 def test_no_json_rows_is_no_roster() -> None:
