@@ -46,3 +46,17 @@ def test_a_database_made_before_keeps_its_page_size(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("SELECT value FROM kept").scalar_one() == "x"
     finally:
         engine.dispose()
+
+
+def test_the_connection_used_last_is_used_again(tmp_path: Path) -> None:
+    """Its page cache is warm (each SQLite connection has its own)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'lifo.sqlite3'}")
+    try:
+        with engine.connect() as first, engine.connect() as second:  # second given back first
+            first_id = id(first.connection.dbapi_connection)
+            second_id = id(second.connection.dbapi_connection)
+        for _ in range(3):
+            with engine.connect() as again:
+                assert id(again.connection.dbapi_connection) == first_id != second_id
+    finally:
+        engine.dispose()
