@@ -84,8 +84,11 @@ class CredentialFilter:
 def _conditions(where: CredentialFilter, now: datetime) -> list[ColumnElement[bool]]:
     table = credentials_table
     conditions: list[ColumnElement[bool]] = []
-    if where.recipient_key is not None:
-        conditions.append(table.c.recipient_key == where.recipient_key)
+    if where.recipient_key is not None:  # by its wallet (recipient_key is not indexed)
+        wallet = select(wallets_table.c.id).where(
+            wallets_table.c.recipient_key == where.recipient_key
+        )
+        conditions.append(table.c.wallet_id == wallet.scalar_subquery())
     if where.text:
         escaped = where.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(table.c.document.ilike(f"%{escaped}%", escape="\\"))

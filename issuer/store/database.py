@@ -98,7 +98,8 @@ credentials_table = Table(
     Column("issuer_id", Text, nullable=False),
     Column("framework_id", String(200), nullable=True, index=True),
     Column("achievement_id", Text, nullable=True),
-    Column("recipient_key", String(64), nullable=True, index=True),
+    # Not indexed: a learner's credentials are found by their wallet (migration 0013).
+    Column("recipient_key", String(64), nullable=True),
     Column("wallet_id", String(64), nullable=True, index=True),
     Column("dedupe_key", String(64), nullable=True),
     Column("batch_id", String(36), nullable=True, index=True),

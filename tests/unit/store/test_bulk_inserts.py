@@ -1,18 +1,21 @@
-"""Bulk inserts through the driver store exactly what SQLAlchemy's `insert` stores."""
+"""Bulk inserts through the driver store exactly what SQLAlchemy's `insert` stores; a
+learner's credentials are found by wallet."""
 
 from collections.abc import Iterator
 from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from issuer.store.audit import record_events
 from issuer.store.credentials import (
     AlreadyIssued,
+    CredentialFilter,
     CredentialStore,
     StoredCredential,
+    _conditions,
     ensure_wallets,
     with_wallet,
 )
@@ -146,3 +149,28 @@ def test_with_wallet_is_the_row_with_its_wallet_and_frozen() -> None:
     assert copy == replace(row, wallet_id="wallet-9") and row.wallet_id is None
     with pytest.raises(FrozenInstanceError):
         copy.wallet_id = "other"  # type: ignore[misc]
+
+
+def test_a_learners_credentials_are_found_by_wallet_through_its_index(engine: Engine) -> None:
+    store = CredentialStore(engine)
+    with engine.begin() as conn:
+        wallets = ensure_wallets(conn, ["k1", "k2"], NOW)
+        store.insert(
+            conn,
+            [
+                _credential(n, recipient_key=key, wallet_id=wallets[key])
+                for n, key in [(1, "k1"), (2, "k2"), (3, "k1")]
+            ],
+        )
+    found, total = store.search(CredentialFilter(recipient_key="k1"), now=NOW)
+    assert total == 2 and {c.id for c in found} == {_credential(1).id, _credential(3).id}
+    assert store.search(CredentialFilter(recipient_key="k9"), now=NOW) == ([], 0)
+    query = select(credentials_table).where(*_conditions(CredentialFilter(recipient_key="k1"), NOW))
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(row) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        else:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = " ".join(str(row) for row in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    assert "ix_credentials_wallet_id" in plan

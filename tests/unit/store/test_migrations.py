@@ -136,3 +136,59 @@ def test_0012_stores_documents_with_lz4_on_postgresql(database_url: str) -> None
         assert (method, stored) == ("lz4", document)
     finally:
         engine.dispose()
+
+
+def test_0013_gives_every_learner_credential_its_wallet_and_drops_the_recipient_index(
+    database_url: str,
+) -> None:
+    engine = make_engine(database_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    insert_credential = text(
+        "INSERT INTO credentials (id, url, document, cryptosuite, issuer_id, issued_at,"
+        " suspended, recipient_key, wallet_id) VALUES (:id, :url, '{}', 'eddsa-rdfc-2022',"
+        " 'did:example:issuer', :at, false, :key, :wallet)"
+    )
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0012")
+            connection.execute(
+                text(
+                    "INSERT INTO wallets (id, recipient_key, created_at) VALUES ('w1', 'k1', :at)"
+                ),
+                {"at": NOW},
+            )
+            for n, key, wallet in [
+                (1, "k1", "w1"),
+                (2, "k1", None),
+                (3, "k2", None),
+                (4, None, None),
+            ]:
+                connection.execute(
+                    insert_credential,
+                    {"id": f"c{n}", "url": f"u{n}", "at": NOW, "key": key, "wallet": wallet},
+                )
+        migrate(engine)
+        with engine.connect() as connection:
+            wallets = dict(connection.execute(text("SELECT recipient_key, id FROM wallets")).all())
+            rows = connection.execute(
+                text("SELECT id, wallet_id FROM credentials ORDER BY id")
+            ).all()
+        assert set(wallets) == {"k1", "k2"} and wallets["k1"] == "w1" and len(wallets["k2"]) == 32
+        assert [tuple(r) for r in rows] == [
+            ("c1", "w1"),
+            ("c2", "w1"),
+            ("c3", wallets["k2"]),
+            ("c4", None),
+        ]
+        indexes = {i["name"] for i in inspect(engine).get_indexes("credentials")}
+        assert "ix_credentials_wallet_id" in indexes
+        assert "ix_credentials_recipient_key" not in indexes
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0012")
+        indexes = {i["name"] for i in inspect(engine).get_indexes("credentials")}
+        assert "ix_credentials_recipient_key" in indexes
+    finally:
+        engine.dispose()
