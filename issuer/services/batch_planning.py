@@ -300,7 +300,7 @@ class BatchPlanner:
                 )
             yield RowPlan(entry.number, row, tuple(planned), ())
 
-    def tally(self) -> "RosterTally":
+    def tally(self) -> RosterTally:
         """Return a tally to count a roster's records through (see `RosterTally`)."""
         return RosterTally(self._catalog)
 

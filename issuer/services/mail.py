@@ -262,16 +262,13 @@ class MailService:
     ) -> str | None:
         """Queue the wallet link of an award and send it now if a server is configured;
         return the message id."""
-        message_id = self.queue_wallet_link(
+        return self._queue_and_send(
             email=email,
             wallet_id=wallet_id,
             achievements=achievements,
             now=now,
             learner_name=learner_name,
         )
-        if message_id is not None:
-            self.deliver(message_id, now=now)
-        return message_id
 
     def notify_batch(
         self,
@@ -301,14 +298,14 @@ class MailService:
                 )
                 held_names.extend(names)
                 continue
-            queued += self._send_wallet_link(
+            queued += self._batch_link(
                 batch_id, result.wallet_id, result.row.email, result.row.name, names, now
             )
         for wallet_id, (email, name, names) in held.items():
-            queued += self._send_wallet_link(batch_id, wallet_id, email, name, names, now)
+            queued += self._batch_link(batch_id, wallet_id, email, name, names, now)
         return queued
 
-    def _send_wallet_link(
+    def _batch_link(
         self,
         batch_id: str,
         wallet_id: str,
@@ -317,9 +314,9 @@ class MailService:
         names: list[str],
         now: datetime,
     ) -> int:
-        """Queue a batch's wallet-link email to one learner and send it; return 1 if queued
-        now (0: queued by an earlier run of the batch)."""
-        message_id = self.queue_wallet_link(
+        """Queue and send a batch's wallet-link email to one learner; return 1 if queued now
+        (0: queued by an earlier run of the batch)."""
+        message_id = self._queue_and_send(
             email=email,
             wallet_id=wallet_id,
             achievements=names,
@@ -327,10 +324,30 @@ class MailService:
             learner_name=name,
             dedupe_key=f"batch:{batch_id}:{wallet_id}",
         )
-        if message_id is None:
-            return 0
-        self.deliver(message_id, now=now)
-        return 1
+        return 0 if message_id is None else 1
+
+    def _queue_and_send(
+        self,
+        *,
+        email: str,
+        wallet_id: str,
+        achievements: Sequence[str],
+        now: datetime,
+        learner_name: str | None,
+        dedupe_key: str | None = None,
+    ) -> str | None:
+        """Queue the wallet-link email and send it if it was queued now; return its id."""
+        message_id = self.queue_wallet_link(
+            email=email,
+            wallet_id=wallet_id,
+            achievements=achievements,
+            now=now,
+            learner_name=learner_name,
+            dedupe_key=dedupe_key,
+        )
+        if message_id is not None:
+            self.deliver(message_id, now=now)
+        return message_id
 
     def recover(self, email: str, *, now: datetime) -> str | None:
         """Queue a reminder of the wallet link to `email` if credentials were issued to it and
