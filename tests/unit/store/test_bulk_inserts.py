@@ -1,7 +1,6 @@
 """Bulk inserts through the driver store exactly what SQLAlchemy's `insert` stores; a
 learner's credentials are found by wallet."""
 
-from collections.abc import Iterator
 from dataclasses import FrozenInstanceError, replace
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -22,21 +21,11 @@ from issuer.store.credentials import (
 from issuer.store.database import (
     audit_log_table,
     credentials_table,
-    make_engine,
-    migrate,
     wallets_table,
 )
 
 NOW = datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)
 ELSEWHERE = timezone(timedelta(hours=-5))
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def _credential(n: int, **changes: object) -> StoredCredential:

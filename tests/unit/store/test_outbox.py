@@ -1,25 +1,15 @@
 """The outbox on SQLite and PostgreSQL: dedupe, claims, the address dropped once sent, and
 the reminder throttle."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select
 
-from issuer.store.database import mail_throttle_table, make_engine, migrate
+from issuer.store.database import mail_throttle_table
 from issuer.store.outbox import OutboxStore, OutgoingMessage
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def message(dedupe_key: str | None = None) -> OutgoingMessage:

@@ -1,25 +1,15 @@
 """Console sessions live server-side: ended by sign-out, expiry or the token's revocation."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select
 
-from issuer.store.database import console_sessions_table, make_engine, migrate
+from issuer.store.database import console_sessions_table
 from issuer.store.sessions import SessionStore, session_digest
 from issuer.store.tokens import TokenStore, token_digest
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 HOURS_8 = timedelta(hours=8)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def _rows(engine: Engine) -> list[object]:

@@ -1,24 +1,15 @@
 """API tokens are stored hashed; the audit log appends within the caller's transaction."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, select, text
 
 from issuer.store.audit import read_events, record_event
-from issuer.store.database import api_tokens_table, make_engine, migrate
+from issuer.store.database import api_tokens_table
 from issuer.store.tokens import TokenStore, token_digest
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_token_is_stored_only_as_a_hash_and_authenticates(engine: Engine) -> None:
